@@ -1,0 +1,78 @@
+import Type, { type Static, type TObject, type TProperties } from "typebox";
+import Value from "typebox/value";
+
+/** Thrown when the environment does not satisfy an app's schema; the message lists every problem. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Environment variables shared by the apps, with their defaults. Each app composes the ones it
+ * reads into its own schema, so `docker compose` and the docs can list exactly what it needs.
+ */
+export const envFields = {
+  /** Postgres, the source of truth. `?schema=NAME` selects a schema (tests use their own). */
+  DATABASE_URL: Type.String({
+    default: "postgresql://postgres@127.0.0.1:5432/nasvae",
+    pattern: "^postgres(ql)?://",
+    description: "PostgreSQL connection URL",
+  }),
+  /** Redis, which carries work in flight (BullMQ). */
+  REDIS_URL: Type.String({
+    default: "redis://127.0.0.1:6379",
+    pattern: "^rediss?://",
+    description: "Redis connection URL",
+  }),
+  /** Namespace of every BullMQ key, so several deployments (or tests) can share one Redis. */
+  QUEUE_PREFIX: Type.String({ default: "nasvae", pattern: "^[A-Za-z0-9_.-]+$" }),
+  LOG_LEVEL: Type.Union(
+    ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((level) =>
+      Type.Literal(level),
+    ),
+    { default: "info" },
+  ),
+  /** How long a SIGTERM waits for running jobs or requests before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30_000 }),
+  /** API: listening port and address. */
+  PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 3000 }),
+  HOST: Type.String({ default: "127.0.0.1" }),
+  /** API: the largest evaluation budget one campaign may ask for. */
+  MAX_BUDGET: Type.Integer({ minimum: 1, default: 10_000 }),
+  /** Worker: evaluate jobs run at once by one worker process. */
+  WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 1 }),
+  /** Worker: name recorded with every evaluation it computes (default: host name and pid). */
+  WORKER_NAME: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  /** Stack (`npm start`, demo): worker processes to start. */
+  WORKERS: Type.Integer({ minimum: 0, maximum: 64, default: 2 }),
+} satisfies TProperties;
+
+/**
+ * Parses `env` against `schema` once, at start: strings are converted to the declared types,
+ * defaults filled in, unknown variables ignored. A bad value throws a ConfigError naming it.
+ */
+export function parseEnv<Schema extends TObject>(
+  schema: Schema,
+  env: Record<string, string | undefined> = process.env,
+): Static<Schema> {
+  const known: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.properties)) {
+    const raw = env[key];
+    if (raw !== undefined && raw !== "") known[key] = raw;
+  }
+  const value = Value.Default(schema, Value.Convert(schema, known));
+  if (Value.Check(schema, value)) return value as Static<Schema>;
+  const problems = [...Value.Errors(schema, value)].map((error) => {
+    const key = error.instancePath.replace(/^\//, "") || "(root)";
+    return `  ${key}=${JSON.stringify(known[key] ?? "")}: ${error.message}`;
+  });
+  throw new ConfigError(`invalid configuration in the environment:\n${problems.join("\n")}`);
+}
+
+/** Builds an app's schema from a subset of the shared fields. */
+export function envSchema<Keys extends keyof typeof envFields>(...keys: Keys[]) {
+  const properties = Object.fromEntries(keys.map((key) => [key, envFields[key]])) as Pick<
+    typeof envFields,
+    Keys
+  >;
+  return Type.Object(properties);
+}

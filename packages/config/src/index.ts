@@ -1,0 +1,2 @@
+export { ConfigError, envFields, envSchema, parseEnv } from "./env.ts";
+export { createLogger, type Logger } from "./logger.ts";

@@ -1,0 +1,23 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { parseDatabaseUrl } from "./database-url.ts";
+import { PrismaClient } from "./generated/client.ts";
+
+export type Database = PrismaClient;
+
+export interface DatabaseOptions {
+  /** Largest number of pooled connections. Default: 10. */
+  maxConnections?: number;
+}
+
+/**
+ * The one way the apps get a Prisma client: Prisma 7 with the `pg` driver adapter, so no native
+ * query engine is needed. The schema comes from the URL's `?schema=` parameter.
+ */
+export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): Database {
+  const target = parseDatabaseUrl(databaseUrl);
+  const adapter = new PrismaPg(
+    { connectionString: target.connectionString, max: options.maxConnections ?? 10 },
+    { schema: target.schema },
+  );
+  return new PrismaClient({ adapter });
+}

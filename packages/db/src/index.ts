@@ -1,0 +1,14 @@
+export { createDatabase, type Database, type DatabaseOptions } from "./client.ts";
+export { type DatabaseTarget, parseDatabaseUrl, quoteIdentifier } from "./database-url.ts";
+export * from "./generated/client.ts";
+export {
+  defaultMigrationsDir,
+  type MigrateOptions,
+  type MigrateResult,
+  migrate,
+  readMigrations,
+} from "./migrator.ts";
+export * from "./repositories/campaigns.ts";
+export * from "./repositories/evaluations.ts";
+export * from "./repositories/rounds.ts";
+export * from "./repositories/trials.ts";

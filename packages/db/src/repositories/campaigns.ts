@@ -1,0 +1,69 @@
+import type { Database } from "../client.ts";
+import type { Campaign, CampaignStatus, Prisma } from "../generated/client.ts";
+
+export interface NewCampaign {
+  name: string;
+  searchSpace: string;
+  evaluator: Prisma.InputJsonObject;
+  evaluatorFingerprint: string;
+  strategy: Prisma.InputJsonObject;
+  budgetEvaluations: number;
+  roundSize: number;
+  seed: number;
+}
+
+export function createCampaign(db: Database, campaign: NewCampaign): Promise<Campaign> {
+  return db.campaign.create({ data: campaign });
+}
+
+export function deleteCampaign(db: Database, id: string): Promise<unknown> {
+  return db.campaign.delete({ where: { id } });
+}
+
+export function findCampaign(db: Database, id: string): Promise<Campaign | null> {
+  return db.campaign.findUnique({ where: { id } });
+}
+
+/** queued -> running; returns false when the campaign had already left `queued`. */
+export async function markCampaignRunning(db: Database, id: string): Promise<boolean> {
+  const { count } = await db.campaign.updateMany({
+    where: { id, status: "queued" },
+    data: { status: "running", startedAt: new Date() },
+  });
+  return count === 1;
+}
+
+/** Ends a running (or still queued) campaign; a campaign that already ended keeps its status. */
+export async function finishCampaign(
+  db: Database,
+  id: string,
+  status: Extract<CampaignStatus, "completed" | "failed">,
+  error?: string,
+): Promise<boolean> {
+  const { count } = await db.campaign.updateMany({
+    where: { id, status: { in: ["queued", "running"] } },
+    data: { status, finishedAt: new Date(), error: error ?? null },
+  });
+  return count === 1;
+}
+
+export interface CampaignProgress {
+  completed: number;
+  pending: number;
+  failed: number;
+  cached: number;
+}
+
+export async function campaignProgress(db: Database, id: string): Promise<CampaignProgress> {
+  const groups = await db.trial.groupBy({
+    by: ["status", "cached"],
+    where: { campaignId: id },
+    _count: { _all: true },
+  });
+  const progress: CampaignProgress = { completed: 0, pending: 0, failed: 0, cached: 0 };
+  for (const group of groups) {
+    progress[group.status] += group._count._all;
+    if (group.cached && group.status === "completed") progress.cached += group._count._all;
+  }
+  return progress;
+}

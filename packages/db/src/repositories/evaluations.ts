@@ -1,0 +1,77 @@
+import type { Database } from "../client.ts";
+import type { Evaluation, Prisma } from "../generated/client.ts";
+
+export interface MeasuredResult {
+  validationAccuracy: number;
+  testAccuracy: number;
+  flops: number;
+  params: number;
+  metrics?: Prisma.InputJsonObject;
+}
+
+export function findEvaluation(
+  db: Database,
+  architectureId: string,
+  evaluatorFingerprint: string,
+): Promise<Evaluation | null> {
+  return db.evaluation.findUnique({
+    where: { architectureId_evaluatorFingerprint: { architectureId, evaluatorFingerprint } },
+  });
+}
+
+export interface RecordEvaluationInput {
+  trialId: string;
+  architectureId: string;
+  evaluatorFingerprint: string;
+  evaluator: Prisma.InputJsonObject;
+  result: MeasuredResult;
+  worker: string;
+  durationMs: number;
+}
+
+/**
+ * Stores a measured result and completes the trial that asked for it, in one transaction.
+ * If the same (architecture, evaluator) was recorded meanwhile (a duplicate delivery, or another
+ * campaign's job), the first row wins and the trial points to it: exactly one row, ever.
+ */
+export async function recordEvaluation(
+  db: Database,
+  input: RecordEvaluationInput,
+): Promise<{ evaluation: Evaluation; inserted: boolean }> {
+  return db.$transaction(async (tx) => {
+    const inserted = await tx.evaluation.createMany({
+      data: {
+        architectureId: input.architectureId,
+        evaluatorFingerprint: input.evaluatorFingerprint,
+        evaluator: input.evaluator,
+        validationAccuracy: input.result.validationAccuracy,
+        testAccuracy: input.result.testAccuracy,
+        flops: input.result.flops,
+        params: input.result.params,
+        metrics: input.result.metrics ?? {},
+        worker: input.worker,
+        durationMs: Math.round(input.durationMs),
+      },
+      skipDuplicates: true,
+    });
+    const evaluation = await tx.evaluation.findUniqueOrThrow({
+      where: {
+        architectureId_evaluatorFingerprint: {
+          architectureId: input.architectureId,
+          evaluatorFingerprint: input.evaluatorFingerprint,
+        },
+      },
+    });
+    await tx.trial.update({
+      where: { id: input.trialId },
+      data: {
+        status: "completed",
+        evaluationId: evaluation.id,
+        cached: inserted.count === 0,
+        error: null,
+        finishedAt: new Date(),
+      },
+    });
+    return { evaluation, inserted: inserted.count === 1 };
+  });
+}

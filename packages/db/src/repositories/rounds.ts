@@ -1,0 +1,124 @@
+import type { Database } from "../client.ts";
+import type { Round, RoundStatus, Trial } from "../generated/client.ts";
+
+export interface Candidate {
+  /** The cell in the search space's notation. */
+  archString: string;
+  /** Canonical hash of its isomorphism class. */
+  canonicalHash: string;
+}
+
+export interface NewRound {
+  campaignId: string;
+  index: number;
+  strategy: string;
+  searchSpace: string;
+  evaluatorFingerprint: string;
+  candidates: Candidate[];
+}
+
+export type RoundWithTrials = Round & { trials: Trial[] };
+
+/**
+ * Writes a round and its trials in one transaction. Each candidate's architecture is stored once
+ * per isomorphism class; a candidate whose (architecture, evaluator) result already exists, from
+ * any campaign, becomes a completed, cached trial at once, so no job is ever run for it.
+ */
+export async function createRound(db: Database, round: NewRound): Promise<RoundWithTrials> {
+  return db.$transaction(async (tx) => {
+    const hashes = round.candidates.map((candidate) => candidate.canonicalHash);
+    await tx.architecture.createMany({
+      data: round.candidates.map((candidate) => ({
+        searchSpace: round.searchSpace,
+        canonicalHash: candidate.canonicalHash,
+        archString: candidate.archString,
+      })),
+      skipDuplicates: true,
+    });
+    const architectures = await tx.architecture.findMany({
+      where: { searchSpace: round.searchSpace, canonicalHash: { in: hashes } },
+      select: { id: true, canonicalHash: true },
+    });
+    const architectureIdByHash = new Map(architectures.map((a) => [a.canonicalHash, a.id]));
+    const architectureIds = [...architectureIdByHash.values()];
+    const known = await tx.evaluation.findMany({
+      where: {
+        architectureId: { in: architectureIds },
+        evaluatorFingerprint: round.evaluatorFingerprint,
+      },
+      select: { id: true, architectureId: true },
+    });
+    const evaluationIdByArchitecture = new Map(known.map((e) => [e.architectureId, e.id]));
+
+    const created = await tx.round.create({
+      data: {
+        campaignId: round.campaignId,
+        index: round.index,
+        strategy: round.strategy,
+        proposed: round.candidates.length,
+      },
+    });
+    const now = new Date();
+    await tx.trial.createMany({
+      data: round.candidates.map((candidate) => {
+        const architectureId = architectureIdByHash.get(candidate.canonicalHash);
+        if (!architectureId) throw new Error(`architecture ${candidate.canonicalHash} not stored`);
+        const evaluationId = evaluationIdByArchitecture.get(architectureId);
+        return {
+          campaignId: round.campaignId,
+          roundId: created.id,
+          architectureId,
+          archString: candidate.archString,
+          ...(evaluationId
+            ? { status: "completed" as const, evaluationId, cached: true, finishedAt: now }
+            : { status: "pending" as const }),
+        };
+      }),
+    });
+    const trials = await tx.trial.findMany({
+      where: { roundId: created.id },
+      orderBy: { createdAt: "asc" },
+    });
+    return { ...created, trials };
+  });
+}
+
+export function findRound(
+  db: Database,
+  campaignId: string,
+  index: number,
+): Promise<RoundWithTrials | null> {
+  return db.round.findUnique({
+    where: { campaignId_index: { campaignId, index } },
+    include: { trials: true },
+  });
+}
+
+/**
+ * Closes a round: trials still pending have no result (their job failed for good) and are
+ * marked failed with the reason, so they do not count against the budget.
+ */
+export async function finishRound(
+  db: Database,
+  roundId: string,
+  failures: ReadonlyMap<string, string> = new Map(),
+): Promise<Round> {
+  return db.$transaction(async (tx) => {
+    const pending = await tx.trial.findMany({
+      where: { roundId, status: "pending" },
+      select: { id: true },
+    });
+    for (const trial of pending) {
+      await tx.trial.update({
+        where: { id: trial.id },
+        data: {
+          status: "failed",
+          error: failures.get(trial.id) ?? "evaluation job failed",
+          finishedAt: new Date(),
+        },
+      });
+    }
+    const status: RoundStatus = "completed";
+    return tx.round.update({ where: { id: roundId }, data: { status, finishedAt: new Date() } });
+  });
+}

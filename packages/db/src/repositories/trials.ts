@@ -1,0 +1,69 @@
+import type { Database } from "../client.ts";
+import type { Architecture, Evaluation, Round, Trial } from "../generated/client.ts";
+
+export type TrialWithResult = Trial & {
+  architecture: Architecture;
+  evaluation: Evaluation | null;
+  round: Pick<Round, "index">;
+};
+
+const withResult = {
+  architecture: true,
+  evaluation: true,
+  round: { select: { index: true } },
+} as const;
+
+/** Every trial of a campaign with its result, oldest first: what a strategy learns from. */
+export function listTrials(db: Database, campaignId: string): Promise<TrialWithResult[]> {
+  return db.trial.findMany({
+    where: { campaignId },
+    include: withResult,
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+}
+
+export function findTrial(db: Database, id: string): Promise<TrialWithResult | null> {
+  return db.trial.findUnique({ where: { id }, include: withResult });
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+/** Completed trials of a campaign, in the order their results were recorded. */
+export async function listCompletedTrials(
+  db: Database,
+  campaignId: string,
+  page: { limit: number; offset: number },
+): Promise<Page<TrialWithResult & { evaluation: Evaluation }>> {
+  const where = { campaignId, status: "completed" as const };
+  const [items, total] = await Promise.all([
+    db.trial.findMany({
+      where,
+      include: withResult,
+      orderBy: [{ finishedAt: "asc" }, { id: "asc" }],
+      take: page.limit,
+      skip: page.offset,
+    }),
+    db.trial.count({ where }),
+  ]);
+  return { items: items as (TrialWithResult & { evaluation: Evaluation })[], total };
+}
+
+/** The campaign's best trial by validation accuracy (the search signal); ties go to test. */
+export async function findBestTrial(
+  db: Database,
+  campaignId: string,
+): Promise<(TrialWithResult & { evaluation: Evaluation }) | null> {
+  const best = await db.trial.findFirst({
+    where: { campaignId, status: "completed" },
+    include: withResult,
+    orderBy: [
+      { evaluation: { validationAccuracy: "desc" } },
+      { evaluation: { testAccuracy: "desc" } },
+      { id: "asc" },
+    ],
+  });
+  return best as (TrialWithResult & { evaluation: Evaluation }) | null;
+}
