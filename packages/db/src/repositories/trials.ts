@@ -67,3 +67,15 @@ export async function findBestTrial(
   });
   return best as (TrialWithResult & { evaluation: Evaluation }) | null;
 }
+
+/** Completes a trial with a result that already exists (no computation was needed). */
+export async function completeTrialFromCache(
+  db: Database,
+  trialId: string,
+  evaluationId: string,
+): Promise<void> {
+  await db.trial.update({
+    where: { id: trialId },
+    data: { status: "completed", evaluationId, cached: true, error: null, finishedAt: new Date() },
+  });
+}

@@ -1,0 +1,18 @@
+import { envSchema, parseEnv } from "@nasvae/config";
+
+export const apiEnvSchema = envSchema(
+  "DATABASE_URL",
+  "REDIS_URL",
+  "QUEUE_PREFIX",
+  "LOG_LEVEL",
+  "SHUTDOWN_TIMEOUT_MS",
+  "PORT",
+  "HOST",
+  "MAX_BUDGET",
+);
+
+export type ApiConfig = ReturnType<typeof loadApiConfig>;
+
+export function loadApiConfig(env: Record<string, string | undefined> = process.env) {
+  return parseEnv(apiEnvSchema, env);
+}

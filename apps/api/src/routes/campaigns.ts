@@ -1,0 +1,132 @@
+import { createCampaign, deleteCampaign, findCampaign, listCompletedTrials } from "@nasvae/db";
+import { evaluatorFingerprint, validateEvaluatorSpec } from "@nasvae/evaluators";
+import { redisAddress, startCampaignJob } from "@nasvae/jobs";
+import type { FastifyPluginAsync } from "fastify";
+import type { Static } from "typebox";
+import { architectureResult, campaignView } from "../campaign-view.ts";
+import {
+  CampaignParams,
+  CampaignResponse,
+  type CreateCampaignBody,
+  createCampaignBodySchema,
+  DEFAULT_ROUND_SIZE,
+  ErrorResponse,
+  EvaluationPage,
+  EvaluationQuery,
+} from "../schemas/campaign.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface CampaignRoutesOptions {
+  maxBudget: number;
+  redisUrl: string;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function notFound(id: string): HttpError {
+  return new HttpError(404, `campaign ${id} not found`);
+}
+
+export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (app, options) => {
+  app.post<{ Body: CreateCampaignBody }>(
+    "/campaigns",
+    {
+      schema: {
+        // Create a search campaign and enqueue it
+        body: createCampaignBodySchema(options.maxBudget),
+        response: { 201: CampaignResponse, 400: ErrorResponse, 503: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const evaluator = validateEvaluatorSpec(body.evaluator);
+      const campaign = await createCampaign(app.db, {
+        name: body.name ?? `campaign ${new Date().toISOString()}`,
+        searchSpace: body.searchSpace,
+        evaluator: { ...evaluator },
+        evaluatorFingerprint: await evaluatorFingerprint(evaluator),
+        strategy: { ...body.strategy },
+        budgetEvaluations: body.budget.evaluations,
+        roundSize: body.budget.perRound ?? DEFAULT_ROUND_SIZE,
+        seed: body.seed ?? Math.floor(Math.random() * 2 ** 31),
+      });
+      try {
+        await app.queues.add(startCampaignJob, { campaignId: campaign.id });
+      } catch (error) {
+        // Nothing half-done: without its job the campaign would never run, so undo the row.
+        await deleteCampaign(app.db, campaign.id);
+        request.log.error({ err: error }, "could not enqueue the campaign");
+        throw new HttpError(
+          503,
+          `the job queue (Redis at ${redisAddress(options.redisUrl)}) is unreachable; the campaign was not created, retry later`,
+        );
+      }
+      request.log.info(
+        { campaignId: campaign.id, name: campaign.name, budget: campaign.budgetEvaluations },
+        "campaign queued",
+      );
+      return reply
+        .code(201)
+        .header("location", `/campaigns/${campaign.id}`)
+        .send(await campaignView(app.db, campaign));
+    },
+  );
+
+  app.get<{ Params: Static<typeof CampaignParams> }>(
+    "/campaigns/:id",
+    {
+      schema: {
+        // A campaign's status, progress and best architecture so far
+        params: CampaignParams,
+        response: { 200: CampaignResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const campaign = UUID.test(id) ? await findCampaign(app.db, id) : null;
+      if (!campaign) throw notFound(id);
+      return campaignView(app.db, campaign);
+    },
+  );
+
+  app.get<{ Params: Static<typeof CampaignParams>; Querystring: Static<typeof EvaluationQuery> }>(
+    "/campaigns/:id/evaluations",
+    {
+      schema: {
+        // The architectures a campaign evaluated, in the order they were recorded
+        params: CampaignParams,
+        querystring: EvaluationQuery,
+        response: { 200: EvaluationPage, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { limit, offset } = request.query;
+      const campaign = UUID.test(id) ? await findCampaign(app.db, id) : null;
+      if (!campaign) throw notFound(id);
+      const page = await listCompletedTrials(app.db, id, { limit, offset });
+      return {
+        items: page.items.map((trial) => ({
+          ...architectureResult(trial),
+          round: trial.round.index,
+          cached: trial.cached,
+          worker: trial.evaluation.worker,
+          proposedAt: trial.createdAt.toISOString(),
+          evaluatedAt: trial.evaluation.createdAt.toISOString(),
+          recordedAt: (trial.finishedAt ?? trial.evaluation.createdAt).toISOString(),
+        })),
+        total: page.total,
+        limit,
+        offset,
+      };
+    },
+  );
+};

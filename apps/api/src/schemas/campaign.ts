@@ -1,0 +1,116 @@
+import { EVALUATOR_KINDS, NB201_DATASETS } from "@nasvae/evaluators";
+import { SEARCH_SPACE_IDS } from "@nasvae/search-space";
+import { STRATEGY_KINDS } from "@nasvae/strategies";
+import Type, { type Static } from "typebox";
+
+/** Candidates per round when the campaign does not say. */
+export const DEFAULT_ROUND_SIZE = 10;
+
+/** The body of POST /campaigns. `maxBudget` comes from the MAX_BUDGET setting. */
+export function createCampaignBodySchema(maxBudget: number) {
+  return Type.Object(
+    {
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+      searchSpace: Type.Enum([...SEARCH_SPACE_IDS]),
+      evaluator: Type.Object(
+        {
+          kind: Type.Enum([...EVALUATOR_KINDS]),
+          dataset: Type.Enum([...NB201_DATASETS]),
+        },
+        { additionalProperties: false },
+      ),
+      strategy: Type.Object(
+        { kind: Type.Enum([...STRATEGY_KINDS]) },
+        { additionalProperties: false },
+      ),
+      budget: Type.Object(
+        {
+          evaluations: Type.Integer({ minimum: 1, maximum: maxBudget }),
+          perRound: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 1000,
+              description: `default ${DEFAULT_ROUND_SIZE}`,
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 })),
+    },
+    { additionalProperties: false },
+  );
+}
+export type CreateCampaignBody = Static<ReturnType<typeof createCampaignBodySchema>>;
+
+const Timestamp = Type.String({ format: "date-time" });
+const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
+
+export const ArchitectureResult = Type.Object({
+  architecture: Type.String({ description: "the cell in the search space's notation" }),
+  validationAccuracy: Type.Number({ description: "%, the signal the search sees" }),
+  testAccuracy: Type.Number({ description: "%, reported, never used by the search" }),
+  flops: Type.Number({ description: "multiply-accumulates of one forward pass" }),
+  params: Type.Number({ description: "parameter count" }),
+});
+
+export const CampaignResponse = Type.Object({
+  id: Type.String({ format: "uuid" }),
+  name: Type.String(),
+  status: Type.Enum(["queued", "running", "completed", "failed", "cancelled"]),
+  searchSpace: Type.String(),
+  evaluator: Type.Object({ kind: Type.String(), dataset: Type.String() }),
+  strategy: Type.Object({ kind: Type.String() }),
+  budget: Type.Object({ evaluations: Type.Integer(), perRound: Type.Integer() }),
+  seed: Type.Integer(),
+  progress: Type.Object({
+    evaluations: Type.Integer({ description: "evaluations done (cached ones included)" }),
+    budget: Type.Integer(),
+    pending: Type.Integer({ description: "proposed, not yet evaluated" }),
+    failed: Type.Integer({ description: "evaluations that failed for good (not counted)" }),
+    cached: Type.Integer({ description: "answered from earlier evaluations, no job run" }),
+    rounds: Type.Integer(),
+  }),
+  best: Type.Union([ArchitectureResult, Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp,
+  startedAt: NullableTimestamp,
+  finishedAt: NullableTimestamp,
+});
+export type CampaignResponse = Static<typeof CampaignResponse>;
+
+export const EvaluationItem = Type.Intersect([
+  ArchitectureResult,
+  Type.Object({
+    round: Type.Integer(),
+    cached: Type.Boolean(),
+    worker: Type.String(),
+    proposedAt: Timestamp,
+    evaluatedAt: Timestamp,
+    recordedAt: Timestamp,
+  }),
+]);
+
+export const EvaluationPage = Type.Object({
+  items: Type.Array(EvaluationItem),
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
+
+export const CampaignParams = Type.Object({ id: Type.String() });
+
+export const EvaluationQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+    offset: Type.Integer({ minimum: 0, default: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ErrorResponse = Type.Object({
+  statusCode: Type.Integer(),
+  error: Type.String(),
+  message: Type.String(),
+  details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+});

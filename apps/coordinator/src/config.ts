@@ -1,0 +1,15 @@
+import { envSchema, parseEnv } from "@nasvae/config";
+
+export const coordinatorEnvSchema = envSchema(
+  "DATABASE_URL",
+  "REDIS_URL",
+  "QUEUE_PREFIX",
+  "LOG_LEVEL",
+  "SHUTDOWN_TIMEOUT_MS",
+);
+
+export type CoordinatorConfig = ReturnType<typeof loadCoordinatorConfig>;
+
+export function loadCoordinatorConfig(env: Record<string, string | undefined> = process.env) {
+  return parseEnv(coordinatorEnvSchema, env);
+}

@@ -1,0 +1,180 @@
+import type { Logger } from "@nasvae/config";
+import {
+  type Campaign,
+  createRound,
+  type Database,
+  findCampaign,
+  findRound,
+  finishCampaign,
+  listTrials,
+  type RoundWithTrials,
+} from "@nasvae/db";
+import { evaluateJob, type JobQueues, roundJob } from "@nasvae/jobs";
+import { createRandom, getSearchSpace } from "@nasvae/search-space";
+import { createStrategy, type Observation, type StrategySpec } from "@nasvae/strategies";
+import { roundSeed } from "./round-seed.ts";
+
+/**
+ * Plans a campaign's rounds: asks the strategy for candidates, records the round in Postgres,
+ * then enqueues it as a BullMQ flow (a parent "round" job whose children are "evaluate" jobs).
+ * Every step is safe to repeat: a retried job finds the round already written and re-adds the
+ * same flow, whose jobIds make the second add a no-op.
+ */
+export class RoundPlanner {
+  constructor(
+    private readonly db: Database,
+    private readonly queues: JobQueues,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Plans round `index` of a campaign, or completes the campaign when its budget is spent.
+   * Rounds whose candidates were all answered from the cache need no jobs: planning then
+   * continues at once with the next round.
+   */
+  async planFrom(campaignId: string, index: number): Promise<void> {
+    for (let roundIndex = index; ; roundIndex += 1) {
+      const campaign = await findCampaign(this.db, campaignId);
+      if (!campaign) throw new Error(`campaign ${campaignId} does not exist`);
+      if (campaign.status !== "running") {
+        this.log.info(
+          { campaignId, status: campaign.status },
+          "campaign not running; no round planned",
+        );
+        return;
+      }
+      const round =
+        (await findRound(this.db, campaignId, roundIndex)) ??
+        (await this.proposeRound(campaign, roundIndex));
+      if (!round) return;
+      const pending = round.trials.filter((trial) => trial.status === "pending");
+      if (pending.length > 0 && round.status === "running") {
+        await this.enqueueRound(campaign, round);
+        return;
+      }
+      if (round.status === "running") {
+        // Every candidate was already evaluated (by this or another campaign).
+        await this.db.round.update({
+          where: { id: round.id },
+          data: { status: "completed", finishedAt: new Date() },
+        });
+        this.log.info(
+          { campaignId, roundId: round.id, round: roundIndex, cached: round.trials.length },
+          "round completed from cache",
+        );
+      }
+    }
+  }
+
+  /** Writes the next round, or ends the campaign; returns null when there is nothing to run. */
+  private async proposeRound(campaign: Campaign, index: number): Promise<RoundWithTrials | null> {
+    const trials = await listTrials(this.db, campaign.id);
+    const completed = trials.filter((t) => t.status === "completed").length;
+    const remaining = campaign.budgetEvaluations - completed;
+    if (remaining <= 0) {
+      await this.finish(campaign, "completed");
+      return null;
+    }
+    const previous = index > 0 ? trials.filter((t) => t.round.index === index - 1) : [];
+    if (previous.length > 0 && previous.every((t) => t.status === "failed")) {
+      const reason = previous[0]?.error ?? "unknown error";
+      await this.finish(
+        campaign,
+        "failed",
+        `every evaluation of round ${index - 1} failed: ${reason}`,
+      );
+      return null;
+    }
+
+    const space = getSearchSpace(campaign.searchSpace);
+    const strategy = createStrategy(campaign.strategy as StrategySpec, space);
+    const history: Observation[] = trials.map((trial) => ({
+      archString: trial.archString,
+      canonicalHash: trial.architecture.canonicalHash,
+      status: trial.status,
+      ...(trial.evaluation
+        ? {
+            validationAccuracy: trial.evaluation.validationAccuracy,
+            flops: trial.evaluation.flops,
+            params: trial.evaluation.params,
+          }
+        : {}),
+    }));
+    const count = Math.min(campaign.roundSize, remaining);
+    const started = performance.now();
+    const candidates = await strategy.propose({
+      count,
+      history,
+      rng: createRandom(roundSeed(campaign.seed, index)),
+      roundIndex: index,
+    });
+    if (candidates.length === 0) {
+      this.log.warn({ campaignId: campaign.id }, "search space exhausted before the budget");
+      await this.finish(campaign, "completed");
+      return null;
+    }
+    const round = await createRound(this.db, {
+      campaignId: campaign.id,
+      index,
+      strategy: strategy.kind,
+      searchSpace: campaign.searchSpace,
+      evaluatorFingerprint: campaign.evaluatorFingerprint,
+      candidates,
+    });
+    this.log.info(
+      {
+        campaignId: campaign.id,
+        roundId: round.id,
+        round: index,
+        proposed: candidates.length,
+        cached: round.trials.filter((t) => t.cached).length,
+        evaluationsDone: completed,
+        budget: campaign.budgetEvaluations,
+        proposeMs: Math.round(performance.now() - started),
+      },
+      "round proposed",
+    );
+    return round;
+  }
+
+  private async enqueueRound(campaign: Campaign, round: RoundWithTrials): Promise<void> {
+    const parent = { campaignId: campaign.id, roundId: round.id, roundIndex: round.index };
+    const parentJobId = roundJob.jobId(parent);
+    if (await this.queues.byName.rounds.getJob(parentJobId)) return; // enqueued before a retry
+    const pending = round.trials.filter((trial) => trial.status === "pending");
+    await this.queues.flows.add({
+      name: roundJob.name,
+      queueName: roundJob.queue,
+      data: parent,
+      opts: { ...roundJob.options, jobId: parentJobId },
+      children: pending.map((trial) => {
+        const payload = {
+          campaignId: campaign.id,
+          roundId: round.id,
+          trialId: trial.id,
+          architectureId: trial.architectureId,
+          searchSpace: campaign.searchSpace,
+          archString: trial.archString,
+          evaluator: campaign.evaluator as Record<string, unknown>,
+          evaluatorFingerprint: campaign.evaluatorFingerprint,
+        };
+        return {
+          name: evaluateJob.name,
+          queueName: evaluateJob.queue,
+          data: payload,
+          opts: { ...evaluateJob.options, jobId: evaluateJob.jobId(payload) },
+        };
+      }),
+    });
+    this.log.info(
+      { campaignId: campaign.id, roundId: round.id, round: round.index, jobs: pending.length },
+      "round enqueued",
+    );
+  }
+
+  private async finish(campaign: Campaign, status: "completed" | "failed", error?: string) {
+    if (await finishCampaign(this.db, campaign.id, status, error)) {
+      this.log.info({ campaignId: campaign.id, status, error }, `campaign ${status}`);
+    }
+  }
+}

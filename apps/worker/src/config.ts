@@ -1,0 +1,19 @@
+import { hostname } from "node:os";
+import { envSchema, parseEnv } from "@nasvae/config";
+
+export const workerEnvSchema = envSchema(
+  "DATABASE_URL",
+  "REDIS_URL",
+  "QUEUE_PREFIX",
+  "LOG_LEVEL",
+  "SHUTDOWN_TIMEOUT_MS",
+  "WORKER_CONCURRENCY",
+  "WORKER_NAME",
+);
+
+export function loadWorkerConfig(env: Record<string, string | undefined> = process.env) {
+  const config = parseEnv(workerEnvSchema, env);
+  return { ...config, WORKER_NAME: config.WORKER_NAME ?? `${hostname()}-${process.pid}` };
+}
+
+export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;

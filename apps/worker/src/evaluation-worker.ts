@@ -1,0 +1,141 @@
+import type { Logger } from "@nasvae/config";
+import {
+  completeTrialFromCache,
+  type Database,
+  type Evaluation,
+  findEvaluation,
+  findTrial,
+  recordEvaluation,
+} from "@nasvae/db";
+import { type EvaluatorSpec, validateEvaluatorSpec } from "@nasvae/evaluators";
+import { evaluateJob, parsePayload, queueNames } from "@nasvae/jobs";
+import { type Job, UnrecoverableError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { EvaluatorCache } from "./evaluator-cache.ts";
+
+export interface EvaluationWorkerOptions {
+  db: Database;
+  /** A connection for BullMQ (maxRetriesPerRequest: null). */
+  connection: Redis;
+  prefix: string;
+  /** Jobs run at once. Default: 1 (one GPU, one child network). */
+  concurrency?: number;
+  /** Recorded with every evaluation this worker computes. */
+  name: string;
+  log: Logger;
+}
+
+/** What an evaluate job returns (also kept by BullMQ as the job's return value). */
+export interface EvaluateJobResult {
+  trialId: string;
+  evaluationId: string;
+  validationAccuracy: number;
+  testAccuracy: number;
+  flops: number;
+  params: number;
+  /** True when the result existed already and nothing was computed. */
+  cached: boolean;
+}
+
+/**
+ * Consumes the `evaluations` queue: evaluates an architecture and records the result. The row is
+ * committed before the job is acknowledged, and a result that exists already is never computed
+ * again, so redelivered or duplicate jobs leave exactly one evaluation row.
+ */
+export class EvaluationWorker {
+  private worker: Worker | undefined;
+  private readonly evaluators = new EvaluatorCache();
+
+  constructor(private readonly options: EvaluationWorkerOptions) {}
+
+  start(): void {
+    const { connection, prefix, concurrency = 1, log } = this.options;
+    this.worker = new Worker(queueNames.evaluations, (job) => this.process(job), {
+      connection,
+      prefix,
+      concurrency,
+      name: this.options.name,
+    });
+    this.worker.on("failed", (job, error) =>
+      log.error({ jobId: job?.id, attempt: job?.attemptsMade, err: error }, "evaluation failed"),
+    );
+    this.worker.on("error", (error) => log.error({ err: error }, "worker error"));
+  }
+
+  async process(job: Job): Promise<EvaluateJobResult> {
+    let payload: ReturnType<typeof parsePayload<typeof evaluateJob.payload>>;
+    let spec: EvaluatorSpec;
+    try {
+      payload = parsePayload(evaluateJob, job.data);
+      spec = validateEvaluatorSpec(payload.evaluator);
+    } catch (error) {
+      // Malformed work stays malformed: retrying cannot help.
+      throw new UnrecoverableError((error as Error).message);
+    }
+    const { db, log } = this.options;
+    const context = { jobId: job.id, campaignId: payload.campaignId, trialId: payload.trialId };
+
+    const trial = await findTrial(db, payload.trialId);
+    if (!trial) throw new UnrecoverableError(`trial ${payload.trialId} does not exist`);
+    if (trial.status === "completed" && trial.evaluation) {
+      log.info(context, "trial already recorded (duplicate delivery)");
+      return toResult(trial.id, trial.evaluation, true);
+    }
+
+    const known = await findEvaluation(db, payload.architectureId, payload.evaluatorFingerprint);
+    if (known) {
+      await completeTrialFromCache(db, trial.id, known.id);
+      log.info({ ...context, evaluationId: known.id }, "evaluation reused from cache");
+      return toResult(trial.id, known, true);
+    }
+
+    const evaluator = this.evaluators.get(payload.evaluatorFingerprint, spec);
+    const started = performance.now();
+    const result = await evaluator.evaluate(payload.archString);
+    const durationMs = performance.now() - started;
+    const { evaluation, inserted } = await recordEvaluation(db, {
+      trialId: trial.id,
+      architectureId: payload.architectureId,
+      evaluatorFingerprint: payload.evaluatorFingerprint,
+      evaluator: payload.evaluator as Record<string, string>,
+      result: {
+        validationAccuracy: result.validationAccuracy,
+        testAccuracy: result.testAccuracy,
+        flops: result.flops,
+        params: result.params,
+        metrics: (result.metrics ?? {}) as Record<string, string>,
+      },
+      worker: this.options.name,
+      durationMs,
+    });
+    log.info(
+      {
+        ...context,
+        evaluationId: evaluation.id,
+        arch: payload.archString,
+        validationAccuracy: evaluation.validationAccuracy,
+        durationMs: Math.round(durationMs),
+        inserted,
+      },
+      "evaluation recorded",
+    );
+    return toResult(trial.id, evaluation, !inserted);
+  }
+
+  /** Stops taking jobs and waits for the running ones to finish and be recorded. */
+  async close(): Promise<void> {
+    await this.worker?.close();
+  }
+}
+
+function toResult(trialId: string, evaluation: Evaluation, cached: boolean): EvaluateJobResult {
+  return {
+    trialId,
+    evaluationId: evaluation.id,
+    validationAccuracy: evaluation.validationAccuracy,
+    testAccuracy: evaluation.testAccuracy,
+    flops: evaluation.flops,
+    params: evaluation.params,
+    cached,
+  };
+}

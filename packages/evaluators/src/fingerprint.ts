@@ -1,0 +1,41 @@
+import { createHash } from "node:crypto";
+import { canonicalJson } from "./canonical-json.ts";
+import { nasBench201TableSha256 } from "./nas-bench-201/table.ts";
+import type { EvaluatorOptions } from "./options.ts";
+import { type EvaluatorSpec, validateEvaluatorSpec } from "./spec.ts";
+
+/**
+ * Bumped whenever an evaluator's mapping from data to EvaluationResult changes (which column
+ * is validation/test, cost conventions), so that old cached results stop matching.
+ */
+export const EVALUATOR_FINGERPRINT_VERSION = 1;
+
+/**
+ * The canonical JSON that is hashed: the validated spec (kind, dataset), the fingerprint
+ * version, and the version of the data behind it (sha256 of the NB201 CSV bytes).
+ */
+export async function evaluatorFingerprintPayload(
+  spec: EvaluatorSpec,
+  options: EvaluatorOptions = {},
+): Promise<string> {
+  const clean = validateEvaluatorSpec(spec);
+  const tableSha256 = await nasBench201TableSha256(options.nb201TablePath);
+  return canonicalJson({
+    version: EVALUATOR_FINGERPRINT_VERSION,
+    kind: clean.kind,
+    dataset: clean.dataset,
+    table: { sha256: tableSha256 },
+  });
+}
+
+/**
+ * Stable cache key of an evaluator: sha256 hex of evaluatorFingerprintPayload. Results are
+ * cached per (architecture, fingerprint); same spec + same table bytes => same fingerprint.
+ */
+export async function evaluatorFingerprint(
+  spec: EvaluatorSpec,
+  options: EvaluatorOptions = {},
+): Promise<string> {
+  const payload = await evaluatorFingerprintPayload(spec, options);
+  return createHash("sha256").update(payload).digest("hex");
+}

@@ -1,0 +1,38 @@
+export { canonicalJson } from "./canonical-json.ts";
+export { createEvaluator } from "./create-evaluator.ts";
+export type { EvaluationResult, Evaluator } from "./evaluator.ts";
+export {
+  EVALUATOR_FINGERPRINT_VERSION,
+  evaluatorFingerprint,
+  evaluatorFingerprintPayload,
+} from "./fingerprint.ts";
+export {
+  isNb201Dataset,
+  NB201_DATASET_INFO,
+  NB201_DATASETS,
+  type Nb201Dataset,
+  type Nb201DatasetInfo,
+} from "./nas-bench-201/datasets.ts";
+export {
+  DEFAULT_NB201_TABLE_PATH,
+  loadNasBench201Table,
+  type NasBench201Table,
+  NB201_NUMERIC_COLUMNS,
+  type Nb201NumericColumn,
+  type Nb201TableRow,
+  nasBench201TableSha256,
+  parseNasBench201Csv,
+} from "./nas-bench-201/table.ts";
+export {
+  NasBench201TabularEvaluator,
+  type Nb201EvaluationResult,
+} from "./nas-bench-201/tabular-evaluator.ts";
+export type { EvaluatorOptions } from "./options.ts";
+export {
+  EVALUATOR_KINDS,
+  type EvaluatorKind,
+  type EvaluatorSpec,
+  EvaluatorSpecError,
+  type NasBench201EvaluatorSpec,
+  validateEvaluatorSpec,
+} from "./spec.ts";

@@ -1,0 +1,149 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The project's copy of the NAS-Bench-201 table (200-epoch results, 15,625 rows). */
+export const DEFAULT_NB201_TABLE_PATH = fileURLToPath(
+  new URL("../../../../data/nasbench/nb201.csv", import.meta.url),
+);
+
+/** Numeric columns of nb201.csv (accuracies in %, flops_m in MFLOPs, params_m in millions). */
+export const NB201_NUMERIC_COLUMNS = [
+  "cifar10_valid_acc",
+  "cifar10_test_acc",
+  "cifar10valid_test_acc",
+  "cifar10valid_train_acc",
+  "cifar100_test_acc",
+  "imagenet16_test_acc",
+  "flops_m",
+  "params_m",
+] as const;
+
+export type Nb201NumericColumn = (typeof NB201_NUMERIC_COLUMNS)[number];
+
+/** One row, keyed by the CSV's own column names. */
+export type Nb201TableRow = Readonly<Record<Nb201NumericColumn, number>> & {
+  readonly arch_index: number;
+  readonly arch_str: string;
+  readonly unique_str: string;
+};
+
+export interface NasBench201Table {
+  /** Absolute path it was read from. */
+  readonly path: string;
+  /** sha256 (hex) of the file bytes: the table's version. */
+  readonly sha256: string;
+  /** rows[i].arch_index === i. */
+  readonly rows: readonly Nb201TableRow[];
+  readonly byArch: ReadonlyMap<string, Nb201TableRow>;
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/*
+ * Plain split parser: the file has no quoted fields (checked, and rejected if they appear),
+ * CRLF line endings, and a header; columns are found by name.
+ */
+export function parseNasBench201Csv(text: string, path: string): Nb201TableRow[] {
+  const lines = text.split(/\r?\n/);
+  while (lines.at(-1) === "") lines.pop();
+  const [header = "", ...body] = lines;
+  const columns = header.split(",");
+  const column = (name: string) => {
+    const i = columns.indexOf(name);
+    if (i < 0) throw new Error(`NAS-Bench-201 table ${path} has no column "${name}"`);
+    return i;
+  };
+  const col = {
+    arch_index: column("arch_index"),
+    arch_str: column("arch_str"),
+    unique_str: column("unique_str"),
+    ...(Object.fromEntries(NB201_NUMERIC_COLUMNS.map((name) => [name, column(name)])) as Record<
+      Nb201NumericColumn,
+      number
+    >),
+  };
+
+  return body.map((line, i): Nb201TableRow => {
+    const where = () => `${path} line ${i + 2}`;
+    if (line.includes('"')) throw new Error(`Quoted CSV fields are not supported (${where()})`);
+    const fields = line.split(",");
+    if (fields.length !== columns.length) {
+      throw new Error(`Expected ${columns.length} fields, got ${fields.length} (${where()})`);
+    }
+    const number = (name: keyof typeof col) => {
+      const text = fields[col[name]] ?? "";
+      const value = Number(text);
+      if (text.trim() === "" || !Number.isFinite(value)) {
+        throw new Error(`Column ${name} is not a number: "${text}" (${where()})`);
+      }
+      return value;
+    };
+    // A literal with a fixed shape keeps rows compact and fast to read.
+    return {
+      arch_index: number("arch_index"),
+      arch_str: fields[col.arch_str] ?? "",
+      unique_str: fields[col.unique_str] ?? "",
+      cifar10_valid_acc: number("cifar10_valid_acc"),
+      cifar10_test_acc: number("cifar10_test_acc"),
+      cifar10valid_test_acc: number("cifar10valid_test_acc"),
+      cifar10valid_train_acc: number("cifar10valid_train_acc"),
+      cifar100_test_acc: number("cifar100_test_acc"),
+      imagenet16_test_acc: number("imagenet16_test_acc"),
+      flops_m: number("flops_m"),
+      params_m: number("params_m"),
+    };
+  });
+}
+
+function indexTable(path: string, bytes: Buffer): NasBench201Table {
+  const rows = parseNasBench201Csv(bytes.toString("utf8"), path);
+  const byArch = new Map<string, Nb201TableRow>();
+  rows.forEach((row, i) => {
+    if (row.arch_index !== i) {
+      throw new Error(`NAS-Bench-201 table ${path}: row ${i} has arch_index ${row.arch_index}`);
+    }
+    if (byArch.has(row.arch_str)) {
+      throw new Error(`NAS-Bench-201 table ${path}: duplicate arch_str ${row.arch_str}`);
+    }
+    byArch.set(row.arch_str, row);
+  });
+  return { path, sha256: sha256(bytes), rows, byArch };
+}
+
+// One load per path per process, so a worker pays the ~4 MB parse once.
+const tables = new Map<string, Promise<NasBench201Table>>();
+
+/** Loads (once per path, then cached) and indexes the table. */
+export function loadNasBench201Table(
+  path: string = DEFAULT_NB201_TABLE_PATH,
+): Promise<NasBench201Table> {
+  const key = resolve(path);
+  let table = tables.get(key);
+  if (!table) {
+    table = readFile(key).then((bytes) => indexTable(key, bytes));
+    tables.set(key, table);
+    // A failed load is not cached, so a fixed file can be retried.
+    table.catch(() => tables.delete(key));
+  }
+  return table;
+}
+
+const hashes = new Map<string, Promise<string>>();
+
+/** sha256 of the table file, without parsing it unless it is already loaded. Cached per path. */
+export function nasBench201TableSha256(path: string = DEFAULT_NB201_TABLE_PATH): Promise<string> {
+  const key = resolve(path);
+  const loaded = tables.get(key);
+  if (loaded) return loaded.then((t) => t.sha256);
+  let hash = hashes.get(key);
+  if (!hash) {
+    hash = readFile(key).then(sha256);
+    hashes.set(key, hash);
+    hash.catch(() => hashes.delete(key));
+  }
+  return hash;
+}

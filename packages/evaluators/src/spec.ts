@@ -1,0 +1,47 @@
+import { isNb201Dataset, NB201_DATASETS, type Nb201Dataset } from "./nas-bench-201/datasets.ts";
+
+/** Evaluator kinds; real training can be added here later. */
+export const EVALUATOR_KINDS = ["nas-bench-201"] as const;
+
+export type EvaluatorKind = (typeof EVALUATOR_KINDS)[number];
+
+/** Tabular lookup in the NAS-Bench-201 table for one dataset. */
+export interface NasBench201EvaluatorSpec {
+  readonly kind: "nas-bench-201";
+  readonly dataset: Nb201Dataset;
+}
+
+/** Union of all evaluator specs, discriminated by `kind`. */
+export type EvaluatorSpec = NasBench201EvaluatorSpec;
+
+export class EvaluatorSpecError extends Error {
+  override name = "EvaluatorSpecError";
+}
+
+/**
+ * Checks untrusted input (e.g. an API body) and returns a clean spec with only known keys;
+ * throws EvaluatorSpecError saying what is wrong. Unknown keys are rejected so that two
+ * specs meaning the same thing always have the same fingerprint.
+ */
+export function validateEvaluatorSpec(value: unknown): EvaluatorSpec {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new EvaluatorSpecError("Evaluator spec must be an object");
+  }
+  const { kind, ...rest } = value as Record<string, unknown>;
+  if (kind !== "nas-bench-201") {
+    throw new EvaluatorSpecError(
+      `Unknown evaluator kind ${JSON.stringify(kind)} (expected one of ${EVALUATOR_KINDS.join(", ")})`,
+    );
+  }
+  const { dataset, ...extra } = rest;
+  if (!isNb201Dataset(dataset)) {
+    throw new EvaluatorSpecError(
+      `Unknown nas-bench-201 dataset ${JSON.stringify(dataset)} (expected one of ${NB201_DATASETS.join(", ")})`,
+    );
+  }
+  const unknownKeys = Object.keys(extra);
+  if (unknownKeys.length > 0) {
+    throw new EvaluatorSpecError(`Unknown evaluator spec field(s): ${unknownKeys.join(", ")}`);
+  }
+  return { kind, dataset };
+}

@@ -1,0 +1,10 @@
+export { evaluateJob, roundJob, startCampaignJob } from "./catalogue.ts";
+export { createRedisConnection, type RedisConnectionOptions, redisAddress } from "./connection.ts";
+export {
+  defineJob,
+  InvalidPayloadError,
+  type JobDefinition,
+  parsePayload,
+} from "./job-definition.ts";
+export { type QueueName, queueNames } from "./queue-names.ts";
+export { JobQueues } from "./queues.ts";

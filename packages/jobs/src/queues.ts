@@ -1,0 +1,36 @@
+import { FlowProducer, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Static, TObject } from "typebox";
+import type { JobDefinition } from "./job-definition.ts";
+import { type QueueName, queueNames } from "./queue-names.ts";
+
+/** The queues and the flow producer of one deployment (one Redis, one prefix). */
+export class JobQueues {
+  readonly byName: Record<QueueName, Queue>;
+  readonly flows: FlowProducer;
+
+  constructor(
+    readonly connection: Redis,
+    readonly prefix: string,
+  ) {
+    const make = (name: QueueName) => new Queue(name, { connection, prefix });
+    this.byName = {
+      campaigns: make(queueNames.campaigns),
+      rounds: make(queueNames.rounds),
+      evaluations: make(queueNames.evaluations),
+    };
+    this.flows = new FlowProducer({ connection, prefix });
+  }
+
+  /** Enqueues a job with its catalogue options and jobId; adding it twice yields one job. */
+  async add<Schema extends TObject>(definition: JobDefinition<Schema>, payload: Static<Schema>) {
+    return this.byName[definition.queue].add(definition.name, payload, {
+      ...definition.options,
+      jobId: definition.jobId(payload),
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...Object.values(this.byName).map((q) => q.close()), this.flows.close()]);
+  }
+}
