@@ -1,0 +1,171 @@
+// `npm run demo`: runs a real search campaign end to end on this machine. It checks Postgres and
+// Redis, applies migrations, starts the API, the coordinator and two workers as separate
+// processes, POSTs a campaign, prints progress, and finally the best architecture found.
+// Options: --budget N (default 100), --dataset cifar10|cifar100|ImageNet16-120, --strategy KIND,
+// --per-round N, --seed N, --keep (leave the stack running afterwards).
+import { createWriteStream } from "node:fs";
+import { parseArgs } from "node:util";
+import { envSchema, parseEnv } from "@nasvae/config";
+import { migrate, parseDatabaseUrl } from "@nasvae/db";
+import { LocalStack, waitForHttp } from "./lib/local-stack.ts";
+import { formatLogLine } from "./lib/log-format.ts";
+import { checkServices, describeProblems } from "./lib/preflight.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    budget: { type: "string", default: "100" },
+    dataset: { type: "string", default: "cifar10" },
+    strategy: { type: "string", default: "random" },
+    "per-round": { type: "string", default: "10" },
+    seed: { type: "string", default: "7" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const env = parseEnv(envSchema("DATABASE_URL", "REDIS_URL", "QUEUE_PREFIX", "PORT", "WORKERS"));
+const base = `http://127.0.0.1:${env.PORT}`;
+const logPath = "nasvae-demo.log";
+
+console.log("nasvae demo: a NAS-Bench-201 search campaign on the local stack\n");
+const problems = await checkServices(env.DATABASE_URL, env.REDIS_URL);
+if (problems.length > 0) {
+  console.error(describeProblems(problems));
+  process.exit(1);
+}
+const target = parseDatabaseUrl(env.DATABASE_URL);
+const migration = await migrate({ databaseUrl: env.DATABASE_URL });
+console.log(
+  `postgres  ${target.address}/${target.database}: ${migration.applied.length} migration(s) applied, ${migration.alreadyApplied.length} already there`,
+);
+console.log(`redis     ${new URL(env.REDIS_URL).host}, queue prefix "${env.QUEUE_PREFIX}"`);
+
+if (
+  await fetch(`${base}/healthz`).then(
+    () => true,
+    () => false,
+  )
+) {
+  console.error(
+    `port ${env.PORT} is already in use (is \`npm start\` running?); set PORT to another port`,
+  );
+  process.exit(1);
+}
+
+const log = createWriteStream(logPath);
+const stack = new LocalStack({
+  env: {
+    DATABASE_URL: env.DATABASE_URL,
+    REDIS_URL: env.REDIS_URL,
+    QUEUE_PREFIX: env.QUEUE_PREFIX,
+    PORT: String(env.PORT),
+  },
+  workers: env.WORKERS,
+  onLine: (name, line) => log.write(`${formatLogLine(name, line)}\n`),
+});
+let finished = false;
+stack.start();
+for (const p of stack.processes) {
+  p.exited.then(async (code) => {
+    if (finished) return;
+    console.error(`\n${p.name} exited unexpectedly (code ${code}); see ${logPath}`);
+    await stack.stop();
+    process.exit(1);
+  });
+}
+console.log(`stack     api + coordinator + ${env.WORKERS} workers (logs: ${logPath})`);
+await waitForHttp(`${base}/healthz`);
+
+const body = {
+  name: `demo ${args.strategy} ${args.dataset}`,
+  searchSpace: "nas-bench-201",
+  evaluator: { kind: "nas-bench-201", dataset: args.dataset },
+  strategy: { kind: args.strategy },
+  budget: { evaluations: Number(args.budget), perRound: Number(args["per-round"]) },
+  seed: Number(args.seed),
+};
+const created = await fetch(`${base}/campaigns`, {
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
+const createdBody = (await created.json()) as { id: string; message?: string };
+if (created.status !== 201) {
+  console.error(`POST /campaigns answered ${created.status}: ${createdBody.message}`);
+  finished = true;
+  await stack.stop();
+  process.exit(1);
+}
+const id = createdBody.id;
+console.log(`campaign  ${id} (${body.name}, budget ${body.budget.evaluations})\n`);
+
+interface CampaignView {
+  status: string;
+  error: string | null;
+  progress: { evaluations: number; budget: number; rounds: number; cached: number; failed: number };
+  best: null | {
+    architecture: string;
+    validationAccuracy: number;
+    testAccuracy: number;
+    flops: number;
+    params: number;
+  };
+}
+let campaign: CampaignView;
+let shown = -1;
+const started = Date.now();
+for (;;) {
+  campaign = (await (await fetch(`${base}/campaigns/${id}`)).json()) as CampaignView;
+  const { evaluations, budget, rounds } = campaign.progress;
+  if (evaluations !== shown) {
+    shown = evaluations;
+    const best = campaign.best
+      ? `best so far: valid ${campaign.best.validationAccuracy.toFixed(2)}%  test ${campaign.best.testAccuracy.toFixed(2)}%`
+      : "";
+    const width = 30;
+    const filled = Math.round((evaluations / budget) * width);
+    console.log(
+      `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${String(evaluations).padStart(4)}/${budget}  round ${rounds}  ${best}`,
+    );
+  }
+  if (!["queued", "running"].includes(campaign.status)) break;
+  await new Promise((resolve) => setTimeout(resolve, 300));
+}
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log(`\ncampaign ${campaign.status} in ${seconds} s`);
+if (campaign.status !== "completed" || !campaign.best) {
+  console.error(`the campaign did not complete: ${campaign.error ?? "no result"}; see ${logPath}`);
+}
+
+const { best, progress } = campaign;
+if (best) {
+  console.log("\nBest architecture (chosen by validation accuracy, the search signal):");
+  console.log(`  ${best.architecture}`);
+  console.log(
+    `  validation accuracy ${best.validationAccuracy.toFixed(2)} %   test accuracy ${best.testAccuracy.toFixed(2)} %`,
+  );
+  console.log(
+    `  FLOPs ${(best.flops / 1e6).toFixed(2)} M (multiply-accumulates)   params ${(best.params / 1e6).toFixed(3)} M`,
+  );
+  console.log(
+    `  ${progress.evaluations} evaluations in ${progress.rounds} rounds (${progress.cached} answered from the cache)`,
+  );
+}
+const psqlUrl = target.connectionString;
+const searchPath = target.schema === "public" ? "" : `SET search_path TO ${target.schema}; `;
+console.log("\nWhere to look next:");
+console.log(`  API        ${base}/campaigns/${id}   and   ${base}/campaigns/${id}/evaluations`);
+console.log(`  Dashboard  ${base}/admin/queues`);
+console.log(
+  `  SQL        psql "${psqlUrl}" -c "${searchPath}SELECT round, arch_string, validation_accuracy, test_accuracy, flops, params, worker FROM campaign_evaluations WHERE campaign_id = '${id}' ORDER BY validation_accuracy DESC LIMIT 10"`,
+);
+finished = true;
+if (args.keep) {
+  console.log("\nThe stack keeps running (--keep); press Ctrl-C to stop it.");
+  process.on("SIGINT", () => stack.stop().then(() => process.exit(0)));
+} else {
+  await stack.stop();
+  log.end();
+  console.log(
+    "\nThe stack is stopped; `npm start` brings the API and the dashboard back up (results stay in Postgres).",
+  );
+  process.exit(campaign.status === "completed" ? 0 : 1);
+}

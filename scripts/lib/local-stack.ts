@@ -1,0 +1,86 @@
+// Runs the whole stack as separate local processes: the API, the coordinator and N workers.
+// Used by `npm start`, the demo and the end-to-end tests.
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+
+const root = new URL("../..", import.meta.url).pathname;
+
+export const entryPoints = {
+  api: "apps/api/src/server.ts",
+  coordinator: "apps/coordinator/src/main.ts",
+  worker: "apps/worker/src/main.ts",
+} as const;
+
+export interface StackOptions {
+  /** Environment of every process (DATABASE_URL, REDIS_URL, QUEUE_PREFIX, PORT...). */
+  env: Record<string, string | undefined>;
+  /** Worker processes. Default: 2. */
+  workers?: number;
+  /** Receives every output line, prefixed with the process name. Default: discard. */
+  onLine?: (name: string, line: string) => void;
+}
+
+export interface StackProcess {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+export class LocalStack {
+  readonly processes: StackProcess[] = [];
+
+  constructor(private readonly options: StackOptions) {}
+
+  start(): void {
+    this.spawn("api", entryPoints.api);
+    this.spawn("coordinator", entryPoints.coordinator);
+    for (let i = 1; i <= (this.options.workers ?? 2); i++) {
+      this.spawn(`worker-${i}`, entryPoints.worker, { WORKER_NAME: `worker-${i}` });
+    }
+  }
+
+  spawn(name: string, entry: string, extraEnv: Record<string, string> = {}): StackProcess {
+    const child = spawn(process.execPath, ["--import", "tsx", entry], {
+      cwd: root,
+      env: { ...process.env, ...this.options.env, ...extraEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const onLine = this.options.onLine ?? (() => {});
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream) createInterface({ input: stream }).on("line", (line) => onLine(name, line));
+    }
+    const exited = once(child, "exit").then(([code]) => code as number | null);
+    const entryProcess = { name, child, exited };
+    this.processes.push(entryProcess);
+    return entryProcess;
+  }
+
+  /** SIGTERM to all, then SIGKILL to those still running after `timeoutMs`. */
+  async stop(timeoutMs = 15_000): Promise<void> {
+    const running = this.processes.filter((p) => p.child.exitCode === null && !p.child.killed);
+    for (const p of running) p.child.kill("SIGTERM");
+    const timer = setTimeout(() => {
+      for (const p of running) if (p.child.exitCode === null) p.child.kill("SIGKILL");
+    }, timeoutMs);
+    await Promise.all(running.map((p) => p.exited));
+    clearTimeout(timer);
+  }
+}
+
+/** Polls `url` until it answers 200, or throws after `timeoutMs`. */
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms (${last})`);
+}

@@ -1,0 +1,51 @@
+// `npm start`: the whole stack on this machine until Ctrl-C: the API on PORT (default 3000), the
+// coordinator and WORKERS worker processes (default 2). Applies pending migrations first.
+import { envSchema, parseEnv } from "@nasvae/config";
+import { migrate } from "@nasvae/db";
+import { LocalStack, waitForHttp } from "./lib/local-stack.ts";
+import { formatLogLine } from "./lib/log-format.ts";
+import { checkServices, describeProblems } from "./lib/preflight.ts";
+
+const env = parseEnv(envSchema("DATABASE_URL", "REDIS_URL", "QUEUE_PREFIX", "PORT", "WORKERS"));
+const problems = await checkServices(env.DATABASE_URL, env.REDIS_URL);
+if (problems.length > 0) {
+  console.error(describeProblems(problems));
+  process.exit(1);
+}
+await migrate({ databaseUrl: env.DATABASE_URL, log: (message) => console.log(`db: ${message}`) });
+
+const stack = new LocalStack({
+  env: {
+    DATABASE_URL: env.DATABASE_URL,
+    REDIS_URL: env.REDIS_URL,
+    QUEUE_PREFIX: env.QUEUE_PREFIX,
+    PORT: String(env.PORT),
+  },
+  workers: env.WORKERS,
+  onLine: (name, line) => console.log(formatLogLine(name, line)),
+});
+stack.start();
+const base = `http://127.0.0.1:${env.PORT}`;
+await waitForHttp(`${base}/healthz`);
+console.log(`\nAPI        ${base}   (POST /campaigns, GET /campaigns/:id)`);
+console.log(`Dashboard  ${base}/admin/queues`);
+console.log(`Workers    ${env.WORKERS}; press Ctrl-C to stop\n`);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("stopping the stack (running jobs finish first)...");
+    stack.stop().then(() => process.exit(0));
+  });
+}
+// A process that dies on its own takes the stack down with it, loudly.
+for (const p of stack.processes) {
+  p.exited.then((code) => {
+    if (stopping) return;
+    console.error(`${p.name} exited with code ${code}; stopping the stack`);
+    stopping = true;
+    stack.stop().then(() => process.exit(1));
+  });
+}
