@@ -13,8 +13,9 @@ export interface RedisConnectionOptions {
 /** An ioredis connection configured as BullMQ expects it. */
 export function createRedisConnection(url: string, options: RedisConnectionOptions = {}): Redis {
   const redisOptions: RedisOptions = {
+    // A producer's command waits through two reconnect attempts at most, then fails.
     maxRetriesPerRequest: options.forWorker ? null : 2,
-    enableOfflineQueue: options.forWorker ?? false,
+    connectTimeout: 5000,
     ...(options.connectionName ? { connectionName: options.connectionName } : {}),
   };
   return new Redis(url, redisOptions);

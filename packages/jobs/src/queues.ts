@@ -9,17 +9,29 @@ export class JobQueues {
   readonly byName: Record<QueueName, Queue>;
   readonly flows: FlowProducer;
 
+  /**
+   * @param onError receives connection errors of every queue (Redis down, reconnecting);
+   *   without it BullMQ prints each one to the console.
+   */
   constructor(
     readonly connection: Redis,
     readonly prefix: string,
+    onError: (error: Error) => void = () => {},
   ) {
-    const make = (name: QueueName) => new Queue(name, { connection, prefix });
+    // Producers fail fast when Redis is down instead of waiting for it to come back.
+    const failFast = { skipWaitingForReady: true };
+    const make = (name: QueueName) => {
+      const queue = new Queue(name, { connection, prefix, ...failFast });
+      queue.on("error", onError);
+      return queue;
+    };
     this.byName = {
       campaigns: make(queueNames.campaigns),
       rounds: make(queueNames.rounds),
       evaluations: make(queueNames.evaluations),
     };
-    this.flows = new FlowProducer({ connection, prefix });
+    this.flows = new FlowProducer({ connection, prefix, ...failFast });
+    this.flows.on("error", onError);
   }
 
   /** Enqueues a job with its catalogue options and jobId; adding it twice yields one job. */

@@ -11,9 +11,9 @@ declare module "fastify" {
 export default fp<{ redisUrl: string; prefix: string }>(
   async (app, { redisUrl, prefix }) => {
     const connection = createRedisConnection(redisUrl, { connectionName: "api" });
-    // Without a listener ioredis prints every failed reconnect; log them once as warnings.
-    connection.on("error", (error) => app.log.warn({ err: error }, "redis connection error"));
-    const queues = new JobQueues(connection, prefix);
+    const queues = new JobQueues(connection, prefix, (error) =>
+      app.log.warn({ err: { message: error.message } }, "redis connection error"),
+    );
     app.decorate("queues", queues);
     app.addHook("onClose", async () => {
       await queues.close();

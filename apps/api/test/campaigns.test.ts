@@ -1,0 +1,238 @@
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, test } from "node:test";
+import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
+import { startCampaignJob } from "@nasvae/jobs";
+import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
+import type { FastifyInstance } from "fastify";
+import { buildServer } from "../src/build.ts";
+
+const validBody = {
+  name: "api test",
+  searchSpace: "nas-bench-201",
+  evaluator: { kind: "nas-bench-201", dataset: "cifar10" },
+  strategy: { kind: "random" },
+  budget: { evaluations: 20 },
+  seed: 7,
+};
+
+describe("campaign routes", () => {
+  let database: TestDatabase;
+  let redis: TestQueues;
+  let server: FastifyInstance;
+
+  before(async () => {
+    database = await createTestDatabase("api");
+    redis = await createTestQueues("api");
+    server = await buildServer({
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.redisUrl,
+      QUEUE_PREFIX: redis.prefix,
+      MAX_BUDGET: 500,
+      LOG_LEVEL: "silent",
+    });
+  });
+  after(async () => {
+    await server.close();
+    await redis.cleanup();
+    await database.drop();
+  });
+  beforeEach(async () => {
+    await database.db.campaign.deleteMany();
+    await redis.queues.byName.campaigns.obliterate({ force: true });
+  });
+
+  async function queuedJobs(): Promise<number> {
+    const counts = await redis.queues.byName.campaigns.getJobCounts();
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  }
+
+  test("POST /campaigns writes the campaign, enqueues one job and answers 201 with a Location", async () => {
+    const response = await server.inject({ method: "POST", url: "/campaigns", payload: validBody });
+    assert.equal(response.statusCode, 201, response.body);
+    const body = response.json();
+    assert.equal(response.headers.location, `/campaigns/${body.id}`);
+    assert.equal(body.status, "queued");
+    assert.equal(body.name, "api test");
+    assert.deepEqual(body.budget, { evaluations: 20, perRound: 10 });
+    assert.deepEqual(body.progress, {
+      evaluations: 0,
+      budget: 20,
+      pending: 0,
+      failed: 0,
+      cached: 0,
+      rounds: 0,
+    });
+    assert.equal(body.best, null);
+    assert.equal(body.seed, 7);
+    const row = await database.db.campaign.findUniqueOrThrow({ where: { id: body.id } });
+    assert.equal(row.budgetEvaluations, 20);
+    assert.match(row.evaluatorFingerprint, /^[0-9a-f]{64}$/);
+    const job = await redis.queues.byName.campaigns.getJob(`campaign-${body.id}`);
+    assert.deepEqual(job?.data, { campaignId: body.id });
+    assert.equal(await queuedJobs(), 1);
+
+    const fetched = await server.inject({ method: "GET", url: `/campaigns/${body.id}` });
+    assert.equal(fetched.statusCode, 200);
+    assert.deepEqual(fetched.json(), body);
+  });
+
+  test("name and seed are optional", async () => {
+    const { name: _name, seed: _seed, ...body } = validBody;
+    const response = await server.inject({ method: "POST", url: "/campaigns", payload: body });
+    assert.equal(response.statusCode, 201, response.body);
+    assert.equal(typeof response.json().seed, "number");
+    assert.ok(response.json().name.length > 0);
+  });
+
+  test("a repeated enqueue of the same campaign makes one job", async () => {
+    const response = await server.inject({ method: "POST", url: "/campaigns", payload: validBody });
+    const campaignId = response.json().id;
+    await redis.queues.add(startCampaignJob, { campaignId });
+    await redis.queues.add(startCampaignJob, { campaignId });
+    assert.equal(await queuedJobs(), 1);
+  });
+
+  const badBodies: [string, unknown, RegExp][] = [
+    [
+      "unknown search space",
+      { ...validBody, searchSpace: "nas-bench-101" },
+      /body\.searchSpace: must be one of "nas-bench-201"/,
+    ],
+    [
+      "unknown evaluator kind",
+      { ...validBody, evaluator: { kind: "train", dataset: "cifar10" } },
+      /body\.evaluator\.kind/,
+    ],
+    [
+      "unknown dataset",
+      { ...validBody, evaluator: { kind: "nas-bench-201", dataset: "mnist" } },
+      /body\.evaluator\.dataset: must be one of/,
+    ],
+    ["unknown strategy", { ...validBody, strategy: { kind: "magic" } }, /body\.strategy\.kind/],
+    [
+      "budget zero",
+      { ...validBody, budget: { evaluations: 0 } },
+      /body\.budget\.evaluations: must be >= 1/,
+    ],
+    [
+      "budget not an integer",
+      { ...validBody, budget: { evaluations: 1.5 } },
+      /body\.budget\.evaluations: must be integer/,
+    ],
+    [
+      "budget as a string",
+      { ...validBody, budget: { evaluations: "5" } },
+      /body\.budget\.evaluations: must be integer/,
+    ],
+    [
+      "budget above the maximum",
+      { ...validBody, budget: { evaluations: 501 } },
+      /body\.budget\.evaluations: must be <= 500/,
+    ],
+    ["unknown top-level field", { ...validBody, priority: 1 }, /body\.priority: unknown field/],
+    [
+      "unknown nested field",
+      { ...validBody, budget: { evaluations: 5, hours: 2 } },
+      /body\.budget\.hours: unknown field/,
+    ],
+    ["missing evaluator", { ...validBody, evaluator: undefined }, /body\.evaluator: is required/],
+    ["seed of the wrong type", { ...validBody, seed: "seven" }, /body\.seed/],
+    ["name of the wrong type", { ...validBody, name: 42 }, /body\.name/],
+    ["not an object", [1, 2], /body/],
+  ];
+  for (const [label, payload, message] of badBodies) {
+    test(`400 naming the field, nothing written or enqueued: ${label}`, async () => {
+      const response = await server.inject({
+        method: "POST",
+        url: "/campaigns",
+        payload: payload as object,
+      });
+      assert.equal(response.statusCode, 400, response.body);
+      assert.match(response.json().message, message);
+      assert.equal(await database.db.campaign.count(), 0);
+      assert.equal(await queuedJobs(), 0);
+    });
+  }
+
+  test("malformed JSON is a 400, nothing written", async () => {
+    const response = await server.inject({
+      method: "POST",
+      url: "/campaigns",
+      headers: { "content-type": "application/json" },
+      payload: '{"name": "x", ',
+    });
+    assert.equal(response.statusCode, 400);
+    assert.match(response.json().message, /JSON/);
+    assert.equal(await database.db.campaign.count(), 0);
+  });
+
+  test("unknown or malformed campaign ids are 404", async () => {
+    for (const id of ["6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab", "not-a-uuid"]) {
+      for (const url of [`/campaigns/${id}`, `/campaigns/${id}/evaluations`]) {
+        const response = await server.inject({ method: "GET", url });
+        assert.equal(response.statusCode, 404, url);
+        assert.match(response.json().message, new RegExp(`campaign ${id} not found`));
+      }
+    }
+  });
+
+  test("evaluations paging is validated", async () => {
+    const created = await server.inject({ method: "POST", url: "/campaigns", payload: validBody });
+    const id = created.json().id;
+    const ok = await server.inject({
+      method: "GET",
+      url: `/campaigns/${id}/evaluations?limit=1000&offset=0`,
+    });
+    assert.equal(ok.statusCode, 200);
+    assert.deepEqual(ok.json(), { items: [], total: 0, limit: 1000, offset: 0 });
+    for (const query of ["limit=1001", "limit=0", "limit=abc", "offset=-1", "sort=x"]) {
+      const response = await server.inject({
+        method: "GET",
+        url: `/campaigns/${id}/evaluations?${query}`,
+      });
+      assert.equal(response.statusCode, 400, query);
+      assert.match(response.json().message, /querystring\./);
+    }
+  });
+
+  test("GET /healthz reports both services", async () => {
+    const response = await server.inject({ method: "GET", url: "/healthz" });
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(response.json(), { status: "ok", postgres: "up", redis: "up" });
+  });
+
+  test("the dashboard is served at /admin/queues", async () => {
+    const response = await server.inject({ method: "GET", url: "/admin/queues" });
+    assert.equal(response.statusCode, 200);
+    assert.match(response.headers["content-type"] as string, /html/);
+  });
+});
+
+describe("campaign routes with Redis unreachable", () => {
+  test("POST /campaigns answers 503 naming Redis's address and keeps nothing", async () => {
+    const database = await createTestDatabase("api_noredis");
+    const server = await buildServer({
+      DATABASE_URL: database.url,
+      REDIS_URL: "redis://127.0.0.1:1",
+      QUEUE_PREFIX: "unreachable",
+      MAX_BUDGET: 500,
+      LOG_LEVEL: "silent",
+    });
+    try {
+      const response = await server.inject({
+        method: "POST",
+        url: "/campaigns",
+        payload: validBody,
+      });
+      assert.equal(response.statusCode, 503, response.body);
+      assert.match(response.json().message, /Redis at 127\.0\.0\.1:1/);
+      assert.equal(await database.db.campaign.count(), 0);
+      const health = await server.inject({ method: "GET", url: "/healthz" });
+      assert.equal(health.statusCode, 503);
+      assert.equal(health.json().redis, "down");
+    } finally {
+      await server.close();
+      await database.drop();
+    }
+  });
+});

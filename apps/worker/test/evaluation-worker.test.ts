@@ -1,0 +1,164 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { createLogger } from "@nasvae/config";
+import { createRound } from "@nasvae/db";
+import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
+import { evaluatorFingerprint, loadNasBench201Table } from "@nasvae/evaluators";
+import { evaluateJob } from "@nasvae/jobs";
+import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
+import { nasBench201SearchSpace as space } from "@nasvae/search-space";
+import { QueueEvents } from "bullmq";
+import type { Redis } from "ioredis";
+import { EvaluationWorker } from "../src/evaluation-worker.ts";
+
+const evaluator = { kind: "nas-bench-201", dataset: "cifar10" } as const;
+const bestCifar10 =
+  "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|";
+
+describe("evaluation worker", () => {
+  let database: TestDatabase;
+  let redis: TestQueues;
+  let worker: EvaluationWorker;
+  let events: QueueEvents;
+  let eventsConnection: Redis;
+  let fingerprint: string;
+
+  before(async () => {
+    database = await createTestDatabase("worker");
+    redis = await createTestQueues("worker");
+    fingerprint = await evaluatorFingerprint(evaluator);
+    worker = new EvaluationWorker({
+      db: database.db,
+      connection: redis.connection,
+      prefix: redis.prefix,
+      concurrency: 2,
+      name: "test-worker",
+      log: createLogger("worker", "silent"),
+    });
+    worker.start();
+    eventsConnection = redis.connection.duplicate();
+    events = new QueueEvents(evaluateJob.queue, {
+      connection: eventsConnection,
+      prefix: redis.prefix,
+    });
+    await events.waitUntilReady();
+  });
+  after(async () => {
+    await worker.close();
+    await events.close();
+    eventsConnection.disconnect();
+    await redis.cleanup();
+    await database.drop();
+  });
+
+  /** A campaign with one round proposing `archString`; returns the evaluate payload of its trial. */
+  async function proposeTrial(archString: string) {
+    const campaign = await database.db.campaign.create({
+      data: {
+        name: "worker test",
+        searchSpace: "nas-bench-201",
+        evaluator,
+        evaluatorFingerprint: fingerprint,
+        strategy: { kind: "random" },
+        budgetEvaluations: 1,
+        roundSize: 1,
+        seed: 1,
+      },
+    });
+    const cell = space.parse(archString);
+    const round = await createRound(database.db, {
+      campaignId: campaign.id,
+      index: 0,
+      strategy: "random",
+      searchSpace: "nas-bench-201",
+      evaluatorFingerprint: fingerprint,
+      candidates: [{ archString, canonicalHash: space.canonicalHash(cell) }],
+    });
+    const [trial] = round.trials;
+    assert.ok(trial);
+    return {
+      trial,
+      payload: {
+        campaignId: campaign.id,
+        roundId: round.id,
+        trialId: trial.id,
+        architectureId: trial.architectureId,
+        searchSpace: "nas-bench-201",
+        archString,
+        evaluator: { ...evaluator },
+        evaluatorFingerprint: fingerprint,
+      },
+    };
+  }
+
+  async function run(payload: object, jobId: string) {
+    const job = await redis.queues.byName.evaluations.add(evaluateJob.name, payload, {
+      ...evaluateJob.options,
+      backoff: { type: "fixed", delay: 10 },
+      jobId,
+    });
+    return job.waitUntilFinished(events, 20_000);
+  }
+
+  test("evaluates from the table and records the result with the trial", async () => {
+    const { trial, payload } = await proposeTrial(bestCifar10);
+    const result = await run(payload, `trial-${trial.id}`);
+    const table = await loadNasBench201Table();
+    const row = table.byArch.get(bestCifar10);
+    assert.ok(row);
+    assert.equal(result.validationAccuracy, row.cifar10_valid_acc);
+    assert.equal(result.testAccuracy, row.cifar10_test_acc);
+    assert.equal(result.flops, Math.round(row.flops_m * 1e6));
+    assert.equal(result.params, Math.round(row.params_m * 1e6));
+    assert.equal(result.cached, false);
+    const stored = await database.db.trial.findUniqueOrThrow({
+      where: { id: trial.id },
+      include: { evaluation: true },
+    });
+    assert.equal(stored.status, "completed");
+    assert.equal(stored.evaluation?.worker, "test-worker");
+    assert.equal(stored.evaluation?.validationAccuracy, row.cifar10_valid_acc);
+  });
+
+  test("the same evaluate job delivered twice leaves one evaluation row", async () => {
+    const arch =
+      "|nor_conv_1x1~0|+|skip_connect~0|none~1|+|nor_conv_1x1~0|skip_connect~1|nor_conv_1x1~2|";
+    const { trial, payload } = await proposeTrial(arch);
+    const [first, second] = await Promise.all([
+      run(payload, `trial-${trial.id}`),
+      run(payload, `trial-${trial.id}-redelivered`),
+    ]);
+    assert.equal(first.evaluationId, second.evaluationId);
+    assert.equal(
+      await database.db.evaluation.count({ where: { architectureId: trial.architectureId } }),
+      1,
+    );
+  });
+
+  test("an architecture already evaluated for another campaign is reused, not recomputed", async () => {
+    const arch =
+      "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|";
+    const first = await proposeTrial(arch);
+    const computed = await run(first.payload, `trial-${first.trial.id}`);
+    // The second campaign's round was written before the result existed, so its trial is pending.
+    const second = await proposeTrial(arch);
+    assert.equal(second.trial.architectureId, first.trial.architectureId);
+    const reused = await run(second.payload, `trial-${second.trial.id}`);
+    assert.equal(reused.cached, true);
+    assert.equal(reused.evaluationId, computed.evaluationId);
+    const trial = await database.db.trial.findUniqueOrThrow({ where: { id: second.trial.id } });
+    assert.equal(trial.cached, true);
+    assert.equal(trial.evaluationId, computed.evaluationId);
+  });
+
+  test("a malformed payload fails at once, without retries", async () => {
+    const job = await redis.queues.byName.evaluations.add(
+      evaluateJob.name,
+      { trialId: "nope" },
+      { ...evaluateJob.options, jobId: "malformed" },
+    );
+    await assert.rejects(job.waitUntilFinished(events, 20_000), /invalid evaluate payload/);
+    const failed = await redis.queues.byName.evaluations.getJob("malformed");
+    assert.equal(failed?.attemptsMade, 1);
+  });
+});

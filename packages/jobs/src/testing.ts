@@ -1,0 +1,42 @@
+// Test support: every test gets its own queue prefix on the local Redis, deleted afterwards.
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+import { createRedisConnection } from "./connection.ts";
+import { JobQueues } from "./queues.ts";
+
+export const testRedisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export interface TestQueues {
+  prefix: string;
+  redisUrl: string;
+  connection: Redis;
+  queues: JobQueues;
+  /** Closes the queues and deletes every key under the prefix. */
+  cleanup(): Promise<void>;
+}
+
+export async function createTestQueues(label = "test"): Promise<TestQueues> {
+  const prefix = `${label}-${randomBytes(4).toString("hex")}`;
+  const connection = createRedisConnection(testRedisUrl, { forWorker: true });
+  const queues = new JobQueues(connection, prefix);
+  return {
+    prefix,
+    redisUrl: testRedisUrl,
+    connection,
+    queues,
+    async cleanup() {
+      await queues.close();
+      await deleteKeys(connection, `${prefix}:*`);
+      connection.disconnect();
+    },
+  };
+}
+
+async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+}
