@@ -39,7 +39,7 @@ async function checkPostgres(databaseUrl: string): Promise<PreflightProblem | nu
       error: (error as Error).message,
       hint:
         "start it (Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start; " +
-        "Docker: docker compose up -d postgres) or point DATABASE_URL at a running server",
+        "Docker: docker compose up -d postgres, with DATABASE_URL as in .env.example) or point DATABASE_URL at a running server",
     };
   } finally {
     await client.end().catch(() => {});
