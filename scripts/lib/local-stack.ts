@@ -45,6 +45,13 @@ export class LocalStack {
       cwd: root,
       env: { ...process.env, ...this.options.env, ...extraEnv },
       stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group: a Ctrl-C in the terminal reaches only this script, which then
+      // stops the apps with one SIGTERM each (a second signal would make them exit at once).
+      detached: true,
+    });
+    // Never leave an app running behind this script.
+    process.once("exit", () => {
+      if (child.exitCode === null) child.kill("SIGKILL");
     });
     const onLine = this.options.onLine ?? (() => {});
     for (const stream of [child.stdout, child.stderr]) {
