@@ -102,7 +102,7 @@ export class RoundPlanner {
     }));
     const count = Math.min(campaign.roundSize, remaining);
     const started = performance.now();
-    const candidates = await strategy.propose({
+    const { candidates } = await strategy.propose({
       count,
       history,
       rng: createRandom(roundSeed(campaign.seed, index)),

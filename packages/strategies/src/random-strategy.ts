@@ -1,4 +1,4 @@
-import type { AnySearchSpace, Candidate, ProposeRequest, Strategy } from "./strategy.ts";
+import type { AnySearchSpace, Candidate, Proposal, ProposeRequest, Strategy } from "./strategy.ts";
 
 /**
  * Uniform random sampling of unseen architectures: the baseline every other strategy is
@@ -10,7 +10,7 @@ export class RandomStrategy implements Strategy {
 
   constructor(private readonly space: AnySearchSpace) {}
 
-  async propose({ count, history, rng }: ProposeRequest): Promise<Candidate[]> {
+  async propose({ count, history, rng }: ProposeRequest): Promise<Proposal> {
     const seen = new Set(history.map((observation) => observation.canonicalHash));
     const candidates: Candidate[] = [];
     const take = (cell: unknown): void => {
@@ -37,6 +37,6 @@ export class RandomStrategy implements Strategy {
         take(cell);
       }
     }
-    return candidates;
+    return { candidates };
   }
 }

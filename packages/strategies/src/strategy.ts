@@ -19,11 +19,23 @@ export interface ProposeRequest {
   /** Seeded for this campaign and round, so a replayed round proposes the same candidates. */
   rng: Random;
   roundIndex: number;
+  /** What the strategy saved with the previous round (e.g. model weights), if anything. */
+  state?: Uint8Array;
 }
 
 export interface Candidate {
   archString: string;
   canonicalHash: string;
+  /** What the strategy's model predicted for it, if it has one (accuracy in %, FLOPs). */
+  prediction?: { accuracy?: number; flops?: number };
+}
+
+export interface Proposal {
+  candidates: Candidate[];
+  /** State to keep with this round and hand back in the next request (e.g. model weights). */
+  state?: Uint8Array;
+  /** How the proposal was made (losses, timings, backend), recorded with the round. */
+  info?: Record<string, unknown>;
 }
 
 /**
@@ -33,7 +45,7 @@ export interface Candidate {
  */
 export interface Strategy {
   readonly kind: string;
-  propose(request: ProposeRequest): Promise<Candidate[]>;
+  propose(request: ProposeRequest): Promise<Proposal>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: strategies work with any search space's cell type.

@@ -7,7 +7,7 @@ const strategy = createStrategy({ kind: "random" }, space);
 
 describe("random strategy", () => {
   test("proposes the requested number of distinct classes, none already seen", async () => {
-    const first = await strategy.propose({
+    const { candidates: first } = await strategy.propose({
       count: 50,
       history: [],
       rng: createRandom(1),
@@ -15,7 +15,7 @@ describe("random strategy", () => {
     });
     assert.equal(first.length, 50);
     const history: Observation[] = first.map((c) => ({ ...c, status: "completed" }));
-    const second = await strategy.propose({
+    const { candidates: second } = await strategy.propose({
       count: 50,
       history,
       rng: createRandom(2),
@@ -29,19 +29,19 @@ describe("random strategy", () => {
   });
 
   test("is deterministic for a seed", async () => {
-    const a = await strategy.propose({
+    const { candidates: a } = await strategy.propose({
       count: 20,
       history: [],
       rng: createRandom(7),
       roundIndex: 0,
     });
-    const b = await strategy.propose({
+    const { candidates: b } = await strategy.propose({
       count: 20,
       history: [],
       rng: createRandom(7),
       roundIndex: 0,
     });
-    const c = await strategy.propose({
+    const { candidates: c } = await strategy.propose({
       count: 20,
       history: [],
       rng: createRandom(8),
@@ -58,7 +58,7 @@ describe("random strategy", () => {
     }
     const all = [...classes].map(([canonicalHash, archString]) => ({ canonicalHash, archString }));
     const history: Observation[] = all.slice(3).map((c) => ({ ...c, status: "completed" }));
-    const proposed = await strategy.propose({
+    const { candidates: proposed } = await strategy.propose({
       count: 5,
       history,
       rng: createRandom(3),
