@@ -4,16 +4,18 @@ import {
   type Database,
   type Evaluation,
   findBestTrial,
+  modelSummary,
   type TrialWithResult,
 } from "@nasvae/db";
 import type { CampaignResponse } from "./schemas/campaign.ts";
 
 /** The campaign as GET /campaigns/:id shows it: settings, progress and best result so far. */
 export async function campaignView(db: Database, campaign: Campaign): Promise<CampaignResponse> {
-  const [progress, best, rounds] = await Promise.all([
+  const [progress, best, rounds, model] = await Promise.all([
     campaignProgress(db, campaign.id),
     findBestTrial(db, campaign.id),
     db.round.count({ where: { campaignId: campaign.id } }),
+    modelSummary(db, campaign.id),
   ]);
   return {
     id: campaign.id,
@@ -33,6 +35,7 @@ export async function campaignView(db: Database, campaign: Campaign): Promise<Ca
       rounds,
     },
     best: best ? architectureResult(best) : null,
+    model,
     error: campaign.error,
     createdAt: campaign.createdAt.toISOString(),
     startedAt: campaign.startedAt?.toISOString() ?? null,

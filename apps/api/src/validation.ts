@@ -38,6 +38,7 @@ function describe(part: string, errors: TLocalizedValidationError[]) {
     const params = error.params as Record<string, unknown>;
     switch (error.keyword) {
       case "boolean": // `additionalProperties: false` reported per property; named below
+      case "if": // marks the branch of a discriminated union; its own errors follow
         continue;
       case "additionalProperties":
         for (const name of params.additionalProperties as string[]) {

@@ -63,6 +63,7 @@ describe("campaign routes", () => {
       rounds: 0,
     });
     assert.equal(body.best, null);
+    assert.equal(body.model, null);
     assert.equal(body.seed, 7);
     const row = await database.db.campaign.findUniqueOrThrow({ where: { id: body.id } });
     assert.equal(row.budgetEvaluations, 20);
@@ -76,12 +77,25 @@ describe("campaign routes", () => {
     assert.deepEqual(fetched.json(), body);
   });
 
-  test("name and seed are optional", async () => {
-    const { name: _name, seed: _seed, ...body } = validBody;
+  test("name, seed and strategy are optional; the strategy defaults to graph-vae", async () => {
+    const { name: _name, seed: _seed, strategy: _strategy, ...body } = validBody;
     const response = await server.inject({ method: "POST", url: "/campaigns", payload: body });
     assert.equal(response.statusCode, 201, response.body);
+    assert.deepEqual(response.json().strategy, { kind: "graph-vae" });
+    assert.equal(response.json().model, null);
     assert.equal(typeof response.json().seed, "number");
     assert.ok(response.json().name.length > 0);
+  });
+
+  test("strategy settings are kept as posted", async () => {
+    const strategy = { kind: "graph-vae", lambda: 0.5, topK: 5 };
+    const response = await server.inject({
+      method: "POST",
+      url: "/campaigns",
+      payload: { ...validBody, strategy },
+    });
+    assert.equal(response.statusCode, 201, response.body);
+    assert.deepEqual(response.json().strategy, strategy);
   });
 
   test("a repeated enqueue of the same campaign makes one job", async () => {
@@ -108,7 +122,21 @@ describe("campaign routes", () => {
       { ...validBody, evaluator: { kind: "nas-bench-201", dataset: "mnist" } },
       /body\.evaluator\.dataset: must be one of/,
     ],
-    ["unknown strategy", { ...validBody, strategy: { kind: "magic" } }, /body\.strategy\.kind/],
+    [
+      "unknown strategy",
+      { ...validBody, strategy: { kind: "magic" } },
+      /body\.strategy\.kind: must be one of "random", "evolution", "graph-vae"/,
+    ],
+    [
+      "bad strategy setting",
+      { ...validBody, strategy: { kind: "evolution", populationSize: 1 } },
+      /body\.strategy\.populationSize: must be >= 2/,
+    ],
+    [
+      "unknown strategy setting",
+      { ...validBody, strategy: { kind: "graph-vae", depth: 3 } },
+      /body\.strategy\.depth: unknown field/,
+    ],
     [
       "budget zero",
       { ...validBody, budget: { evaluations: 0 } },

@@ -4,9 +4,11 @@ import {
   createRound,
   type Database,
   findCampaign,
+  findLatestSnapshot,
   findRound,
   finishCampaign,
   listTrials,
+  type Prisma,
   type RoundWithTrials,
 } from "@nasvae/db";
 import { evaluateJob, type JobQueues, roundJob } from "@nasvae/jobs";
@@ -101,12 +103,16 @@ export class RoundPlanner {
         : {}),
     }));
     const count = Math.min(campaign.roundSize, remaining);
+    // Warm start: the state the strategy saved with its latest round (a restarted coordinator
+    // resumes from it too).
+    const snapshot = await findLatestSnapshot(this.db, campaign.id, index);
     const started = performance.now();
-    const { candidates } = await strategy.propose({
+    const { candidates, state, info } = await strategy.propose({
       count,
       history,
       rng: createRandom(roundSeed(campaign.seed, index)),
       roundIndex: index,
+      ...(snapshot ? { state: new Uint8Array(snapshot.state) } : {}),
     });
     if (candidates.length === 0) {
       this.log.warn({ campaignId: campaign.id }, "search space exhausted before the budget");
@@ -120,6 +126,19 @@ export class RoundPlanner {
       searchSpace: campaign.searchSpace,
       evaluatorFingerprint: campaign.evaluatorFingerprint,
       candidates,
+      info: {
+        ...info,
+        proposeMs: Math.round(performance.now() - started),
+      } as Prisma.InputJsonObject,
+      ...(state
+        ? {
+            snapshot: {
+              strategy: strategy.kind,
+              state,
+              ...(typeof info?.backend === "string" ? { backend: info.backend } : {}),
+            },
+          }
+        : {}),
     });
     this.log.info(
       {
@@ -131,6 +150,8 @@ export class RoundPlanner {
         evaluationsDone: completed,
         budget: campaign.budgetEvaluations,
         proposeMs: Math.round(performance.now() - started),
+        warmStart: snapshot ? snapshot.roundIndex : null,
+        ...(info ? { info } : {}),
       },
       "round proposed",
     );

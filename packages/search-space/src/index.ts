@@ -33,6 +33,7 @@ export {
   cellOrdinal,
   NB201_SPACE_SIZE,
 } from "./nas-bench-201/enumerate.ts";
+export { mutateCell } from "./nas-bench-201/mutation.ts";
 export {
   isNb201Operation,
   NB201_OPERATIONS,

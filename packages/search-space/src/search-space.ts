@@ -20,6 +20,12 @@ export interface SearchSpace<Cell, CostOptions = unknown, Cost = unknown> {
   canonicalHash(cell: Cell): string;
   /** Uniform sample over the whole space. */
   sample(rng: Random): Cell;
+  /**
+   * A random neighbour of `cell` under the space's standard mutation (used by evolution).
+   * Returns a new cell that differs from `cell`, though possibly isomorphic to it; `cell` is
+   * left unchanged. Deterministic given the rng's state.
+   */
+  mutate(cell: Cell, rng: Random): Cell;
   enumerate(): Iterable<Cell>;
   /** Graph-model encoding (operations on nodes, topologically ordered). */
   toDag(cell: Cell): Dag;

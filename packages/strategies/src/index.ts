@@ -4,11 +4,26 @@ export {
   type StrategySpec,
   StrategySpecSchema,
 } from "./create-strategy.ts";
+export {
+  EVOLUTION_DEFAULTS,
+  type EvolutionOptions,
+  EvolutionSpecSchema,
+  EvolutionStrategy,
+} from "./evolution-strategy.ts";
+export { type SpaceGraphs, spaceGraphs } from "./graph-space-of.ts";
+export {
+  GRAPH_VAE_DEFAULTS,
+  type GraphVaeSpec,
+  GraphVaeSpecSchema,
+  GraphVaeStrategy,
+} from "./graph-vae-strategy.ts";
 export { RandomStrategy } from "./random-strategy.ts";
 export type {
   AnySearchSpace,
   Candidate,
   Observation,
+  Proposal,
   ProposeRequest,
   Strategy,
 } from "./strategy.ts";
+export { sampleUnseen, takeUnseen } from "./unseen-sampler.ts";

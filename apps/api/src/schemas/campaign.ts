@@ -1,7 +1,10 @@
 import { EVALUATOR_KINDS, NB201_DATASETS } from "@nasvae/evaluators";
 import { SEARCH_SPACE_IDS } from "@nasvae/search-space";
-import { STRATEGY_KINDS } from "@nasvae/strategies";
+import { StrategySpecSchema } from "@nasvae/strategies";
 import Type, { type Static } from "typebox";
+
+/** The strategy of a campaign that does not name one: the paper's method. */
+export const DEFAULT_STRATEGY = { kind: "graph-vae" } as const;
 
 /** Candidates per round when the campaign does not say. */
 export const DEFAULT_ROUND_SIZE = 10;
@@ -19,10 +22,8 @@ export function createCampaignBodySchema(maxBudget: number) {
         },
         { additionalProperties: false },
       ),
-      strategy: Type.Object(
-        { kind: Type.Enum([...STRATEGY_KINDS]) },
-        { additionalProperties: false },
-      ),
+      /** Default: {"kind": "graph-vae"} with its default settings. */
+      strategy: Type.Optional(StrategySpecSchema),
       budget: Type.Object(
         {
           evaluations: Type.Integer({ minimum: 1, maximum: maxBudget }),
@@ -60,7 +61,7 @@ export const CampaignResponse = Type.Object({
   status: Type.Enum(["queued", "running", "completed", "failed", "cancelled"]),
   searchSpace: Type.String(),
   evaluator: Type.Object({ kind: Type.String(), dataset: Type.String() }),
-  strategy: Type.Object({ kind: Type.String() }),
+  strategy: Type.Object({ kind: Type.String() }, { additionalProperties: true }),
   budget: Type.Object({ evaluations: Type.Integer(), perRound: Type.Integer() }),
   seed: Type.Integer(),
   progress: Type.Object({
@@ -72,6 +73,16 @@ export const CampaignResponse = Type.Object({
     rounds: Type.Integer(),
   }),
   best: Type.Union([ArchitectureResult, Type.Null()]),
+  model: Type.Union([
+    Type.Object({
+      strategy: Type.String(),
+      backend: Type.Union([Type.String(), Type.Null()]),
+      snapshots: Type.Integer({ description: "rounds whose model weights are saved" }),
+      lastRound: Type.Integer(),
+      sizeBytes: Type.Integer(),
+    }),
+    Type.Null(),
+  ]),
   error: Type.Union([Type.String(), Type.Null()]),
   createdAt: Timestamp,
   startedAt: NullableTimestamp,

@@ -1,11 +1,19 @@
 import type { Database } from "../client.ts";
-import type { Round, RoundStatus, Trial } from "../generated/client.ts";
+import type { ModelSnapshot, Prisma, Round, RoundStatus, Trial } from "../generated/client.ts";
 
 export interface Candidate {
   /** The cell in the search space's notation. */
   archString: string;
   /** Canonical hash of its isomorphism class. */
   canonicalHash: string;
+  /** The strategy's model's prediction for it, if any. */
+  prediction?: { accuracy?: number; flops?: number };
+}
+
+export interface NewSnapshot {
+  strategy: string;
+  backend?: string;
+  state: Uint8Array;
 }
 
 export interface NewRound {
@@ -15,6 +23,10 @@ export interface NewRound {
   searchSpace: string;
   evaluatorFingerprint: string;
   candidates: Candidate[];
+  /** How the strategy made the proposal. */
+  info?: Prisma.InputJsonObject;
+  /** The strategy's state after this round (model weights), saved with it. */
+  snapshot?: NewSnapshot;
 }
 
 export type RoundWithTrials = Round & { trials: Trial[] };
@@ -56,8 +68,22 @@ export async function createRound(db: Database, round: NewRound): Promise<RoundW
         index: round.index,
         strategy: round.strategy,
         proposed: round.candidates.length,
+        info: round.info ?? {},
       },
     });
+    if (round.snapshot) {
+      await tx.modelSnapshot.create({
+        data: {
+          campaignId: round.campaignId,
+          roundId: created.id,
+          roundIndex: round.index,
+          strategy: round.snapshot.strategy,
+          backend: round.snapshot.backend ?? null,
+          state: new Uint8Array(round.snapshot.state),
+          sizeBytes: round.snapshot.state.byteLength,
+        },
+      });
+    }
     const now = new Date();
     await tx.trial.createMany({
       data: round.candidates.map((candidate) => {
@@ -69,6 +95,8 @@ export async function createRound(db: Database, round: NewRound): Promise<RoundW
           roundId: created.id,
           architectureId,
           archString: candidate.archString,
+          predictedAccuracy: candidate.prediction?.accuracy ?? null,
+          predictedFlops: candidate.prediction?.flops ?? null,
           ...(evaluationId
             ? { status: "completed" as const, evaluationId, cached: true, finishedAt: now }
             : { status: "pending" as const }),
@@ -121,4 +149,44 @@ export async function finishRound(
     const status: RoundStatus = "completed";
     return tx.round.update({ where: { id: roundId }, data: { status, finishedAt: new Date() } });
   });
+}
+
+/** The campaign's latest strategy state saved before round `beforeIndex`, if any. */
+export function findLatestSnapshot(
+  db: Database,
+  campaignId: string,
+  beforeIndex: number,
+): Promise<ModelSnapshot | null> {
+  return db.modelSnapshot.findFirst({
+    where: { campaignId, roundIndex: { lt: beforeIndex } },
+    orderBy: { roundIndex: "desc" },
+  });
+}
+
+export interface ModelSummary {
+  strategy: string;
+  backend: string | null;
+  snapshots: number;
+  lastRound: number;
+  sizeBytes: number;
+}
+
+/** What GET /campaigns/:id shows of a campaign's model: its backend and saved snapshots. */
+export async function modelSummary(db: Database, campaignId: string): Promise<ModelSummary | null> {
+  const [latest, snapshots] = await Promise.all([
+    db.modelSnapshot.findFirst({
+      where: { campaignId },
+      orderBy: { roundIndex: "desc" },
+      select: { strategy: true, backend: true, roundIndex: true, sizeBytes: true },
+    }),
+    db.modelSnapshot.count({ where: { campaignId } }),
+  ]);
+  if (!latest) return null;
+  return {
+    strategy: latest.strategy,
+    backend: latest.backend,
+    snapshots,
+    lastRound: latest.roundIndex,
+    sizeBytes: latest.sizeBytes,
+  };
 }

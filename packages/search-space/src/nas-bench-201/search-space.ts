@@ -5,6 +5,7 @@ import type { Nb201Cell } from "./cell.ts";
 import { type NetworkCost, type NetworkCostOptions, networkCost } from "./cost.ts";
 import { fromNodeDag, NB201_NODE_DAG_VOCABULARY, toNodeDag } from "./encoding.ts";
 import { allCells, NB201_SPACE_SIZE } from "./enumerate.ts";
+import { mutateCell } from "./mutation.ts";
 import { sampleCell } from "./sampling.ts";
 
 export const NB201_SEARCH_SPACE_ID = "nas-bench-201";
@@ -20,6 +21,7 @@ export const nasBench201SearchSpace: SearchSpace<Nb201Cell, NetworkCostOptions, 
   canonicalString,
   canonicalHash,
   sample: sampleCell,
+  mutate: mutateCell,
   enumerate: allCells,
   toDag: toNodeDag,
   fromDag: fromNodeDag,

@@ -1,0 +1,32 @@
+/** Model and training settings. Defaults follow the official code where it has one. */
+export interface GraphVaeConfig {
+  /** Latent size. Default 56, as in the official code (D-VAE's). */
+  latentSize: number;
+  /** Width of node states, decoder and predictor hidden layers. Default 64. */
+  hiddenSize: number;
+  /** Message-passing rounds of the encoder (both edge directions each round). Default 3. */
+  gnnLayers: number;
+  /** Weight of the KL term. Default 0.005, as in the official code. */
+  beta: number;
+  /** Adam learning rate. Default 1e-3: the official 1e-4 needs ~10x the steps we can afford per round. */
+  learningRate: number;
+  /** Weights of the two predictor losses (on standardised targets). Default 1 and 1. */
+  accuracyWeight: number;
+  flopsWeight: number;
+  /** Cells per step drawn from the whole space (VAE terms only). Default 64. */
+  unlabelledBatch: number;
+  /** Evaluated cells per step (all four terms). Default 32, the official batch size. */
+  labelledBatch: number;
+}
+
+export const defaultGraphVaeConfig: GraphVaeConfig = {
+  latentSize: 56,
+  hiddenSize: 64,
+  gnnLayers: 3,
+  beta: 0.005,
+  learningRate: 1e-3,
+  accuracyWeight: 1,
+  flopsWeight: 1,
+  unlabelledBatch: 64,
+  labelledBatch: 32,
+};

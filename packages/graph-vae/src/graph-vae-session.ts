@@ -1,0 +1,314 @@
+import type { Random } from "@nasvae/search-space";
+import { tf } from "./backend.ts";
+import { defaultGraphVaeConfig, type GraphVaeConfig } from "./config.ts";
+import type { GraphSpace, PaddedGraph } from "./graph-space.ts";
+import { jointLoss } from "./loss.ts";
+import { type GraphTensors, GraphVaeModel } from "./model.ts";
+import { decodeSnapshot, encodeSnapshot, type TargetStats } from "./snapshot.ts";
+import { disposeGraphTensors, graphTensors } from "./tensors.ts";
+
+export interface LabelledGraph {
+  graph: PaddedGraph;
+  /** Measured accuracy (%), the search signal. */
+  accuracy: number;
+  flops: number;
+}
+
+export interface TrainOptions {
+  steps: number;
+  rng: Random;
+}
+
+export interface TrainReport {
+  steps: number;
+  milliseconds: number;
+  /** Mean of each loss term over the last 10% of the steps. */
+  loss: {
+    total: number;
+    nodes: number;
+    edges: number;
+    kl: number;
+    accuracy: number;
+    flops: number;
+  };
+}
+
+export interface Prediction {
+  accuracy: number;
+  flops: number;
+}
+
+/**
+ * A trained graph VAE with what it needs between rounds: the model, the whole space as
+ * unlabelled training data, and the standardisation of its predictor targets. Warm-starts from
+ * a snapshot; call dispose() to free every tensor.
+ */
+export class GraphVaeSession {
+  private stats: TargetStats = { accuracyMean: 0, accuracyStd: 1, logFlopsMean: 0, logFlopsStd: 1 };
+  private trainedSteps = 0;
+  private readonly unlabelled: GraphTensors;
+
+  private constructor(
+    readonly space: GraphSpace,
+    readonly model: GraphVaeModel,
+    unlabelled: readonly PaddedGraph[],
+  ) {
+    this.unlabelled = graphTensors(space, unlabelled);
+  }
+
+  static create(
+    space: GraphSpace,
+    unlabelled: readonly PaddedGraph[],
+    config: Partial<GraphVaeConfig> = {},
+    seed = 0,
+  ): GraphVaeSession {
+    const model = new GraphVaeModel(space, { ...defaultGraphVaeConfig, ...config }, seed);
+    return new GraphVaeSession(space, model, unlabelled);
+  }
+
+  /** Rebuilds a session from `save()` output (a previous round's weights). */
+  static restore(
+    space: GraphSpace,
+    unlabelled: readonly PaddedGraph[],
+    snapshot: Uint8Array,
+  ): GraphVaeSession {
+    const { header, weights } = decodeSnapshot(snapshot);
+    const session = GraphVaeSession.create(space, unlabelled, header.config);
+    const byName = new Map(header.variables.map((v) => [v.name, v]));
+    for (const variable of session.model.variables()) {
+      const entry = byName.get(variable.name);
+      if (!entry || entry.size !== variable.size) {
+        session.dispose();
+        throw new Error(`snapshot does not match the model (variable ${variable.name})`);
+      }
+      const values = weights.subarray(entry.offset, entry.offset + entry.size);
+      variable.assign(tf.tensor(values, variable.shape));
+    }
+    session.stats = header.stats;
+    session.trainedSteps = header.steps;
+    return session;
+  }
+
+  get steps(): number {
+    return this.trainedSteps;
+  }
+
+  save(): Uint8Array {
+    return encodeSnapshot(
+      { config: this.model.config, stats: this.stats, steps: this.trainedSteps },
+      this.model.variables(),
+    );
+  }
+
+  /**
+   * Trains all four parts jointly: every step takes `unlabelledBatch` cells of the whole space
+   * (VAE terms) and `labelledBatch` evaluated cells (all terms). Targets are re-standardised on
+   * the labelled cells first. A fresh Adam each call; the weights carry over (warm start).
+   */
+  train(labelled: readonly LabelledGraph[], options: TrainOptions): TrainReport {
+    const started = performance.now();
+    const { unlabelledBatch, labelledBatch, learningRate } = this.model.config;
+    if (labelled.length > 0) this.stats = fitStats(labelled);
+    const optimizer = tf.train.adam(learningRate);
+    const labelledTensors =
+      labelled.length > 0
+        ? graphTensors(
+            this.space,
+            labelled.map((l) => l.graph),
+          )
+        : null;
+    const accuracyTargets = tf.tensor1d(labelled.map((l) => this.standardiseAccuracy(l.accuracy)));
+    const flopsTargets = tf.tensor1d(labelled.map((l) => this.standardiseFlops(l.flops)));
+    const total = this.unlabelled.nodes.shape[0];
+    const tail = Math.max(1, Math.floor(options.steps / 10));
+    const sums = { total: 0, nodes: 0, edges: 0, kl: 0, accuracy: 0, flops: 0 };
+
+    for (let step = 0; step < options.steps; step++) {
+      const unlabelledIndex = Array.from({ length: unlabelledBatch }, () => options.rng.int(total));
+      const labelledIndex = labelledTensors
+        ? Array.from({ length: Math.min(labelledBatch, labelled.length * 2) }, () =>
+            options.rng.int(labelled.length),
+          )
+        : [];
+      const noiseSeed = options.rng.int(2 ** 31);
+      const record = step >= options.steps - tail;
+      const terms = tf.tidy((): tf.Tensor => {
+        const pick = (source: GraphTensors, index: number[]) => {
+          const at = tf.tensor1d(index, "int32");
+          return {
+            nodes: tf.gather(source.nodes, at),
+            adjacency: tf.gather(source.adjacency, at),
+            mask: tf.gather(source.mask, at),
+          };
+        };
+        const parts = [pick(this.unlabelled, unlabelledIndex)];
+        if (labelledTensors && labelledIndex.length > 0)
+          parts.unshift(pick(labelledTensors, labelledIndex));
+        const batch: GraphTensors = {
+          nodes: tf.concat(parts.map((p) => p.nodes)) as tf.Tensor3D,
+          adjacency: tf.concat(parts.map((p) => p.adjacency)) as tf.Tensor3D,
+          mask: tf.concat(parts.map((p) => p.mask)) as tf.Tensor2D,
+        };
+        const at = tf.tensor1d(labelledIndex, "int32");
+        const targets =
+          labelledIndex.length > 0
+            ? { accuracy: tf.gather(accuracyTargets, at), flops: tf.gather(flopsTargets, at) }
+            : null;
+        let recorded: tf.Tensor = tf.zeros([0]);
+        optimizer.minimize(() => {
+          const loss = jointLoss(this.model, batch, targets, noiseSeed);
+          if (record) {
+            const { total, nodes, edges, kl, accuracy, flops } = loss;
+            recorded = tf.keep(tf.stack([total, nodes, edges, kl, accuracy, flops]));
+          }
+          return loss.total;
+        });
+        return recorded;
+      });
+      if (record) {
+        const values = terms.dataSync();
+        Object.keys(sums).forEach((key, i) => {
+          sums[key as keyof typeof sums] += (values[i] ?? 0) / tail;
+        });
+      }
+      terms.dispose();
+    }
+    optimizer.dispose();
+    tf.dispose([accuracyTargets, flopsTargets]);
+    if (labelledTensors) disposeGraphTensors(labelledTensors);
+    this.trainedSteps += options.steps;
+    return { steps: options.steps, milliseconds: performance.now() - started, loss: sums };
+  }
+
+  /** Latent means [B, latent] of the graphs, as plain arrays. */
+  encode(graphs: readonly PaddedGraph[]): number[][] {
+    if (graphs.length === 0) return [];
+    return tf.tidy(() => {
+      const tensors = graphTensors(this.space, graphs);
+      return this.model.encode(tensors).mu.arraySync();
+    });
+  }
+
+  /** Predicted accuracy (%) and FLOPs of cells. */
+  predict(graphs: readonly PaddedGraph[]): Prediction[] {
+    if (graphs.length === 0) return [];
+    return this.predictLatent(this.encode(graphs));
+  }
+
+  predictLatent(points: readonly number[][]): Prediction[] {
+    if (points.length === 0) return [];
+    const [accuracy, flops] = tf.tidy(() => {
+      const z = tf.tensor2d(points as number[][]);
+      return [this.model.predictAccuracy(z).dataSync(), this.model.predictFlops(z).dataSync()];
+    });
+    return Array.from(accuracy ?? [], (a, i) => ({
+      accuracy: this.stats.accuracyMean + this.stats.accuracyStd * a,
+      flops: Math.exp(this.stats.logFlopsMean + this.stats.logFlopsStd * (flops?.[i] ?? 0)),
+    }));
+  }
+
+  /** Standardised search objective of latent points: accuracy - lambda * log-FLOPs. */
+  scoreLatent(points: readonly number[][], lambda: number): number[] {
+    if (points.length === 0) return [];
+    return tf.tidy(() => {
+      const z = tf.tensor2d(points as number[][]);
+      const score = tf.sub(
+        this.model.predictAccuracy(z),
+        tf.mul(lambda, this.model.predictFlops(z)),
+      );
+      return Array.from(score.dataSync());
+    });
+  }
+
+  /**
+   * Decodes latent points to cells. Valid by construction where the space fixes them: node 0 is
+   * the input, the last node the output, the others take their most likely op (or pad); edges
+   * are the space's fixed topology, or the likely forward edges between real nodes.
+   */
+  decode(points: readonly number[][]): PaddedGraph[] {
+    if (points.length === 0) return [];
+    const { nodeLogits, edgeLogits } = tf.tidy(() => {
+      const decoded = this.model.decode(tf.tensor2d(points as number[][]));
+      return {
+        nodeLogits: decoded.nodeLogits.arraySync(),
+        edgeLogits: decoded.edgeLogits.arraySync(),
+      };
+    });
+    const { inputOp, outputOp, maxNodes, fixedAdjacency } = this.space;
+    return nodeLogits.map((nodes, b) => {
+      const classes = nodes.map((logits, i) => {
+        if (i === 0) return inputOp;
+        if (i === maxNodes - 1) return outputOp;
+        let best = -1;
+        logits.forEach((value, cls) => {
+          if (cls === inputOp || cls === outputOp) return;
+          if (best < 0 || value > (logits[best] ?? Number.NEGATIVE_INFINITY)) best = cls;
+        });
+        return best;
+      });
+      const pad = this.space.vocabulary.length;
+      const adjacency = fixedAdjacency
+        ? fixedAdjacency.map((row) => [...row])
+        : classes.map((from, i) =>
+            classes.map((to, j) =>
+              j > i && from !== pad && to !== pad && (edgeLogits[b]?.[i]?.[j] ?? 0) > 0 ? 1 : 0,
+            ),
+          );
+      return { classes, adjacency };
+    });
+  }
+
+  /**
+   * Gradient ascent in latent space on predicted accuracy - lambda * predicted FLOPs (both
+   * standardised), with steps of fixed length `stepSize` along the normalised gradient.
+   * Returns the trajectory: points[t][s] is start s after t + 1 steps.
+   */
+  ascend(
+    starts: readonly number[][],
+    options: { steps: number; stepSize: number; lambda: number },
+  ): number[][][] {
+    const trajectory: number[][][] = [];
+    let z = tf.tensor2d(starts as number[][]);
+    const score = (x: tf.Tensor2D) =>
+      tf.sum(
+        tf.sub(this.model.predictAccuracy(x), tf.mul(options.lambda, this.model.predictFlops(x))),
+      );
+    const gradient = tf.grad((x: tf.Tensor) => score(x as tf.Tensor2D));
+    for (let t = 0; t < options.steps; t++) {
+      const next = tf.tidy(() => {
+        const g = gradient(z);
+        const norm = tf.add(tf.norm(g, "euclidean", 1, true), 1e-8);
+        return tf.add(z, tf.mul(options.stepSize, tf.div(g, norm))) as tf.Tensor2D;
+      });
+      z.dispose();
+      z = next;
+      trajectory.push(z.arraySync());
+    }
+    z.dispose();
+    return trajectory;
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    disposeGraphTensors(this.unlabelled);
+  }
+
+  private standardiseAccuracy(accuracy: number): number {
+    return (accuracy - this.stats.accuracyMean) / this.stats.accuracyStd;
+  }
+
+  private standardiseFlops(flops: number): number {
+    return (Math.log(flops) - this.stats.logFlopsMean) / this.stats.logFlopsStd;
+  }
+}
+
+function fitStats(labelled: readonly LabelledGraph[]): TargetStats {
+  const meanStd = (values: number[]) => {
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
+    return [mean, Math.sqrt(variance) || 1] as const;
+  };
+  const [accuracyMean, accuracyStd] = meanStd(labelled.map((l) => l.accuracy));
+  const [logFlopsMean, logFlopsStd] = meanStd(labelled.map((l) => Math.log(l.flops)));
+  return { accuracyMean, accuracyStd, logFlopsMean, logFlopsStd };
+}

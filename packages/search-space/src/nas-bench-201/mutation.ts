@@ -1,0 +1,22 @@
+import type { Random } from "../random.ts";
+import { NB201_EDGE_COUNT, type Nb201Cell, type Nb201Edges } from "./cell.ts";
+import { NB201_OPERATIONS, operationIndex } from "./operations.ts";
+
+/**
+ * The standard NAS-Bench-201 mutation (as used by regularised evolution on this space): pick one
+ * of the six edges uniformly, and replace its operation by one of the other four, uniformly.
+ * The result differs from `cell` on exactly one edge (it may still be isomorphic to it, e.g. when
+ * the edge is dead). `cell` is not modified. Two rng.int calls per mutation.
+ */
+export function mutateCell(cell: Nb201Cell, rng: Random): Nb201Cell {
+  const edge = rng.int(NB201_EDGE_COUNT);
+  const current = cell.edges[edge];
+  if (current === undefined) throw new Error(`The cell has no edge ${edge}`);
+  // Skipping the current op: offsets 1..4 from it, modulo 5, are the other four ops.
+  const offset = 1 + rng.int(NB201_OPERATIONS.length - 1);
+  const next =
+    NB201_OPERATIONS[(operationIndex(current) + offset) % NB201_OPERATIONS.length] ?? current;
+  const edges = [...cell.edges];
+  edges[edge] = next;
+  return { edges: edges as unknown as Nb201Edges };
+}

@@ -1,0 +1,246 @@
+import type { PaddedGraph } from "@nasvae/graph-vae";
+import type { Random } from "@nasvae/search-space";
+import Type, { type Static } from "typebox";
+import { spaceGraphs } from "./graph-space-of.ts";
+import type {
+  AnySearchSpace,
+  Candidate,
+  Observation,
+  Proposal,
+  ProposeRequest,
+  Strategy,
+} from "./strategy.ts";
+import { sampleUnseen } from "./unseen-sampler.ts";
+
+/** Settings of the graph-VAE strategy; every one has a default. */
+export const GraphVaeSpecSchema = Type.Object(
+  {
+    kind: Type.Literal("graph-vae"),
+    /** FLOPs penalty of the latent objective: predicted accuracy - lambda * predicted FLOPs (both standardised). 0 = accuracy only. */
+    lambda: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+    /** Starting points of the latent search: the top-k evaluated cells. */
+    topK: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    /** Gradient steps on z from each start, and their length in latent units. */
+    latentSteps: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    stepSize: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
+    /** Unsupervised training on the whole space before the first model-based round. */
+    pretrainSteps: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+    /** Joint training steps each round (warm-started from the previous round's weights). */
+    finetuneSteps: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+    latentSize: Type.Optional(Type.Integer({ minimum: 2, maximum: 512 })),
+  },
+  { additionalProperties: false },
+);
+export type GraphVaeSpec = Static<typeof GraphVaeSpecSchema>;
+
+export const GRAPH_VAE_DEFAULTS = {
+  lambda: 0,
+  topK: 10,
+  latentSteps: 20,
+  stepSize: 0.25,
+  pretrainSteps: 1000,
+  finetuneSteps: 60,
+  latentSize: 56,
+} as const;
+
+/** Decoded candidates gathered per candidate wanted, before the best predicted are kept. */
+const POOL_FACTOR = 4;
+
+/** A standard normal draw (Box-Muller) from the round's seeded generator. */
+function gaussian(rng: Random): number {
+  return Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+}
+
+/** Pretrained weights per (space, latent size), shared by the campaigns of this process. */
+const pretrained = new Map<string, Promise<Uint8Array>>();
+
+/**
+ * The method of "Neural Architecture Optimization with Graph VAE" (Li et al. 2020), closed loop:
+ * round 0 is a random sample; every later round fine-tunes the graph VAE and its two predictors
+ * (warm-started from the last round's weights, passed as `state`) on all evaluations so far,
+ * encodes the top-k evaluated cells, takes gradient steps on z that raise predicted accuracy
+ * minus lambda * predicted FLOPs, decodes the trajectory, drops duplicates and cells already
+ * evaluated, and keeps the candidates the model rates best. TF.js is loaded on first use only.
+ */
+export class GraphVaeStrategy implements Strategy {
+  readonly kind = "graph-vae";
+  readonly settings: Required<Omit<GraphVaeSpec, "kind">>;
+
+  constructor(
+    private readonly space: AnySearchSpace,
+    spec: GraphVaeSpec = { kind: "graph-vae" },
+  ) {
+    const { kind: _kind, ...overrides } = spec;
+    this.settings = { ...GRAPH_VAE_DEFAULTS, ...overrides };
+  }
+
+  async propose(request: ProposeRequest): Promise<Proposal> {
+    const labelled = request.history.filter(
+      (o): o is Observation & { validationAccuracy: number; flops: number } =>
+        o.status === "completed" && o.validationAccuracy !== undefined && o.flops !== undefined,
+    );
+    const seen = new Set(request.history.map((o) => o.canonicalHash));
+    if (labelled.length === 0) {
+      return {
+        candidates: sampleUnseen(this.space, seen, request.count, request.rng),
+        info: { phase: "random" },
+      };
+    }
+
+    const { ensureBackend, GraphVaeSession } = await import("@nasvae/graph-vae");
+    const backend = await ensureBackend();
+    const { graphSpace, unlabelled, toGraph } = await spaceGraphs(this.space);
+    const snapshot = request.state ?? (await this.pretrainedSnapshot());
+    const session = GraphVaeSession.restore(graphSpace, unlabelled, snapshot);
+    try {
+      const training = session.train(
+        labelled.map((o) => ({
+          graph: toGraph(this.space.parse(o.archString)),
+          accuracy: o.validationAccuracy,
+          flops: o.flops,
+        })),
+        { steps: this.settings.finetuneSteps, rng: request.rng },
+      );
+      const started = performance.now();
+      const pool = this.searchLatent(session, labelled, seen, request.count, toGraph, request.rng);
+      // Rate each decoded cell from its own encoding: trajectory points can stray where the
+      // predictors extrapolate wildly, the encodings of real cells cannot.
+      const encodings = session.encode(
+        pool.map((entry) => toGraph(this.space.parse(entry.archString))),
+      );
+      pool.forEach((entry, i) => {
+        entry.point = encodings[i] ?? entry.point;
+      });
+      const scores = session.scoreLatent(
+        pool.map((entry) => entry.point),
+        this.settings.lambda,
+      );
+      const ranked = pool
+        .map((entry, i) => ({ ...entry, score: scores[i] ?? Number.NEGATIVE_INFINITY }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, request.count);
+      const predictions = session.predictLatent(ranked.map((entry) => entry.point));
+      const candidates: Candidate[] = ranked.map((entry, i) => ({
+        archString: entry.archString,
+        canonicalHash: entry.canonicalHash,
+        prediction: predictions[i] ?? {},
+      }));
+      for (const c of candidates) seen.add(c.canonicalHash);
+      // The latent search can run dry (a small space nearly exhausted): top up at random.
+      const random = sampleUnseen(this.space, seen, request.count - candidates.length, request.rng);
+      return {
+        candidates: [...candidates, ...random],
+        state: session.save(),
+        info: {
+          phase: "model",
+          backend,
+          trainMs: Math.round(training.milliseconds),
+          searchMs: Math.round(performance.now() - started),
+          loss: training.loss,
+          labelled: labelled.length,
+          pool: pool.length,
+          random: random.length,
+          steps: session.steps,
+        },
+      };
+    } finally {
+      session.dispose();
+    }
+  }
+
+  /**
+   * Gradient ascent from the encodings of the top-k evaluated cells; each point of each
+   * trajectory is decoded, and new cells are kept with the point that produced them. More starts
+   * (the next best evaluated cells), then longer trajectories, until the pool is full.
+   */
+  private searchLatent(
+    session: import("@nasvae/graph-vae").GraphVaeSession,
+    labelled: readonly (Observation & { validationAccuracy: number })[],
+    seen: ReadonlySet<string>,
+    count: number,
+    toGraph: (cell: unknown) => PaddedGraph,
+    rng: Random,
+  ) {
+    const { graphSpace } = { graphSpace: session.space };
+    const byAccuracy = [...labelled].sort((a, b) => b.validationAccuracy - a.validationAccuracy);
+    const pool: { archString: string; canonicalHash: string; point: number[] }[] = [];
+    const inPool = new Set<string>();
+    const wanted = count * POOL_FACTOR;
+    const collect = (points: number[][]) => {
+      session.decode(points).forEach((graph, s) => {
+        const cell = this.decodeCell(graphSpace, graph);
+        if (!cell) return;
+        const canonicalHash = this.space.canonicalHash(cell);
+        if (seen.has(canonicalHash) || inPool.has(canonicalHash)) return;
+        inPool.add(canonicalHash);
+        pool.push({
+          archString: this.space.format(cell),
+          canonicalHash,
+          point: points[s] as number[],
+        });
+      });
+    };
+    const top = byAccuracy.slice(0, this.settings.topK);
+    const starts = session.encode(top.map((o) => toGraph(this.space.parse(o.archString))));
+    for (const points of session.ascend(starts, {
+      steps: this.settings.latentSteps,
+      stepSize: this.settings.stepSize,
+      lambda: this.settings.lambda,
+    })) {
+      collect(points);
+    }
+    // Trajectories that decode to known cells add nothing: then add starts around the top-k
+    // encodings, further and further out, until the pool is full.
+    for (let radius = 0.5; pool.length < wanted && radius <= 8; radius *= 2) {
+      for (let repeat = 0; repeat < 4 && pool.length < wanted; repeat++) {
+        collect(starts.map((mu) => mu.map((value) => value + radius * gaussian(rng))));
+      }
+    }
+    return pool;
+  }
+
+  /** The cell a decoded graph stands for, or null when it is not a valid cell of the space. */
+  private decodeCell(
+    graphSpace: import("@nasvae/graph-vae").GraphSpace,
+    graph: PaddedGraph,
+  ): unknown {
+    const pad = graphSpace.vocabulary.length;
+    const kept = graph.classes.map((cls, i) => ({ cls, i })).filter(({ cls }) => cls !== pad);
+    try {
+      return this.space.fromDag({
+        ops: kept.map(({ cls }) => cls),
+        adjacency: kept.map(({ i }) => kept.map(({ i: j }) => graph.adjacency[i]?.[j] ?? 0)),
+      });
+    } catch {
+      return null;
+    }
+  }
+
+  /** Weights after unsupervised training on the whole space, computed once per process. */
+  private pretrainedSnapshot(): Promise<Uint8Array> {
+    const key = `${this.space.id}/${this.settings.latentSize}/${this.settings.pretrainSteps}`;
+    let entry = pretrained.get(key);
+    if (!entry) {
+      entry = (async () => {
+        const { GraphVaeSession } = await import("@nasvae/graph-vae");
+        const { createRandom } = await import("@nasvae/search-space");
+        const { graphSpace, unlabelled } = await spaceGraphs(this.space);
+        const session = GraphVaeSession.create(
+          graphSpace,
+          unlabelled,
+          { latentSize: this.settings.latentSize },
+          0,
+        );
+        try {
+          session.train([], { steps: this.settings.pretrainSteps, rng: createRandom(0) });
+          return session.save();
+        } finally {
+          session.dispose();
+        }
+      })();
+      pretrained.set(key, entry);
+      entry.catch(() => pretrained.delete(key));
+    }
+    return entry;
+  }
+}
