@@ -47,11 +47,11 @@ export function padGraph(
   ops.forEach((op, i) => {
     classes[position(i)] = op;
   });
-  adjacency.forEach((row, i) =>
+  adjacency.forEach((row, i) => {
     row.forEach((value, j) => {
       if (value) (padded[position(i)] as number[])[position(j)] = 1;
-    }),
-  );
+    });
+  });
   return { classes, adjacency: padded };
 }
 

@@ -15,11 +15,11 @@ export function graphTensors(space: GraphSpace, graphs: readonly PaddedGraph[]):
       nodes[(b * n + i) * c + cls] = 1;
       mask[b * n + i] = cls === pad ? 0 : 1;
     });
-    graph.adjacency.forEach((row, i) =>
+    graph.adjacency.forEach((row, i) => {
       row.forEach((value, j) => {
         if (value) adjacency[(b * n + i) * n + j] = 1;
-      }),
-    );
+      });
+    });
   });
   return {
     nodes: tf.tensor3d(nodes, [graphs.length, n, c]),
