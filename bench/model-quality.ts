@@ -4,8 +4,9 @@
  *  2. validity and uniqueness of cells decoded from the prior z ~ N(0, I),
  *  3. rank correlation of the accuracy and FLOPs predictors after fine-tuning on 50/100/200
  *     labelled cells, on held-out cells,
- *  4. wall time of the parts of a coordinator round (fine-tune, proposal), and of the
- *     graph-vae strategy's propose() where that strategy exists.
+ *  4. wall time of the parts of a coordinator round (fine-tune, proposal), and of two calls of
+ *     the graph-vae strategy's propose() (`createStrategy({ kind: "graph-vae" })`).
+ * Steps and proposal settings default to the strategy's GRAPH_VAE_DEFAULTS.
  *
  *   npx tsx bench/model-quality.ts [--seed 1] [--pretrain-steps N] [--finetune-steps N]
  *     [--held-out 1000] [--prior-samples 1000]

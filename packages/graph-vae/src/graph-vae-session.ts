@@ -75,14 +75,15 @@ export class GraphVaeSession {
     const { header, weights } = decodeSnapshot(snapshot);
     const session = GraphVaeSession.create(space, unlabelled, header.config);
     const byName = new Map(header.variables.map((v) => [v.name, v]));
-    for (const variable of session.model.variables()) {
-      const entry = byName.get(variable.name);
+    for (const { key, variable } of session.model.namedVariables()) {
+      const entry = byName.get(key);
       if (!entry || entry.size !== variable.size) {
         session.dispose();
-        throw new Error(`snapshot does not match the model (variable ${variable.name})`);
+        throw new Error(`snapshot does not match the model (variable ${key})`);
       }
-      const values = weights.subarray(entry.offset, entry.offset + entry.size);
-      variable.assign(tf.tensor(values, variable.shape));
+      const values = tf.tensor(weights.subarray(entry.offset, entry.offset + entry.size), variable.shape);
+      variable.assign(values);
+      values.dispose();
     }
     session.stats = header.stats;
     session.trainedSteps = header.steps;
@@ -96,7 +97,7 @@ export class GraphVaeSession {
   save(): Uint8Array {
     return encodeSnapshot(
       { config: this.model.config, stats: this.stats, steps: this.trainedSteps },
-      this.model.variables(),
+      this.model.namedVariables(),
     );
   }
 

@@ -25,6 +25,8 @@ export interface Decoding {
 
 type Dense = { w: tf.Variable; b: tf.Variable };
 
+let nextInstance = 0;
+
 /**
  * The graph VAE of "Neural Architecture Optimization with Graph VAE" (Li et al. 2020), with its
  * two predictors: a GNN encoder to (mu, logvar), a decoder to node classes and edges, and MLPs on
@@ -35,6 +37,7 @@ export class GraphVaeModel {
   readonly classes: number;
   readonly nodes: number;
   private readonly layers = new Map<string, Dense>();
+  private readonly instance = nextInstance++;
 
   constructor(
     readonly space: GraphSpace,
@@ -49,14 +52,20 @@ export class GraphVaeModel {
       // Glorot-uniform weights, zero biases; seeded so that a campaign's model is reproducible.
       const limit = Math.sqrt(6 / (inputs + outputs));
       s += 1;
-      this.layers.set(name, {
-        w: tf.variable(
-          tf.randomUniform([inputs, outputs], -limit, limit, "float32", s),
-          true,
-          `${name}/w`,
-        ),
-        b: tf.variable(tf.zeros([outputs]), true, `${name}/b`),
-      });
+      // tidy frees the initial values; variables survive it. Names are unique per instance
+      // (TF.js registers them globally), so that several models can live in one process.
+      const prefix = `graph-vae-${this.instance}/${name}`;
+      this.layers.set(
+        name,
+        tf.tidy(() => ({
+          w: tf.variable(
+            tf.randomUniform([inputs, outputs], -limit, limit, "float32", s),
+            true,
+            `${prefix}/w`,
+          ),
+          b: tf.variable(tf.zeros([outputs]), true, `${prefix}/b`),
+        })),
+      );
     };
     dense("embed", this.classes, h);
     for (let l = 0; l < gnnLayers; l++) dense(`gnn${l}`, 3 * h, h);
@@ -139,7 +148,15 @@ export class GraphVaeModel {
   }
 
   variables(): tf.Variable[] {
-    return [...this.layers.values()].flatMap((layer) => [layer.w, layer.b]);
+    return this.namedVariables().map(({ variable }) => variable);
+  }
+
+  /** Every variable with a name that is the same in every instance (snapshots use it). */
+  namedVariables(): { key: string; variable: tf.Variable }[] {
+    return [...this.layers].flatMap(([name, layer]) => [
+      { key: `${name}/w`, variable: layer.w },
+      { key: `${name}/b`, variable: layer.b },
+    ]);
   }
 
   dispose(): void {

@@ -22,17 +22,17 @@ export interface SnapshotHeader {
 /** Serialises weights and metadata: [uint32 header length][JSON header][float32 weights]. */
 export function encodeSnapshot(
   header: Omit<SnapshotHeader, "variables" | "format">,
-  variables: readonly tf.Variable[],
+  variables: readonly { key: string; variable: tf.Variable }[],
 ): Uint8Array {
   let offset = 0;
-  const entries = variables.map((v) => {
-    const entry = { name: v.name, shape: v.shape, offset, size: v.size };
-    offset += v.size;
+  const entries = variables.map(({ key, variable }) => {
+    const entry = { name: key, shape: variable.shape, offset, size: variable.size };
+    offset += variable.size;
     return entry;
   });
   const weights = new Float32Array(offset);
-  for (const [i, v] of variables.entries()) {
-    weights.set(v.dataSync() as Float32Array, entries[i]?.offset ?? 0);
+  for (const [i, { variable }] of variables.entries()) {
+    weights.set(variable.dataSync() as Float32Array, entries[i]?.offset ?? 0);
   }
   const json = new TextEncoder().encode(
     JSON.stringify({ ...header, format: 1, variables: entries }),
