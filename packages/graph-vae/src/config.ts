@@ -17,6 +17,14 @@ export interface GraphVaeConfig {
   unlabelledBatch: number;
   /** Evaluated cells per step (all four terms). Default 32, the official batch size. */
   labelledBatch: number;
+  /**
+   * Robust accuracy targets: the predictor learns -log(100 - accuracy) (resolution where the good
+   * cells are), centred on the median and scaled by the MAD of the labelled cells, and targets
+   * more than 3 scales below the centre are clipped there, so that a few broken cells (10 % on
+   * NAS-Bench-201) cannot squash the differences between good ones. Default false (plain
+   * standardisation of the accuracy); the graph-VAE search strategy turns it on.
+   */
+  robustTargets?: boolean;
 }
 
 export const defaultGraphVaeConfig: GraphVaeConfig = {

@@ -81,7 +81,10 @@ export class GraphVaeSession {
         session.dispose();
         throw new Error(`snapshot does not match the model (variable ${key})`);
       }
-      const values = tf.tensor(weights.subarray(entry.offset, entry.offset + entry.size), variable.shape);
+      const values = tf.tensor(
+        weights.subarray(entry.offset, entry.offset + entry.size),
+        variable.shape,
+      );
       variable.assign(values);
       values.dispose();
     }
@@ -109,7 +112,7 @@ export class GraphVaeSession {
   train(labelled: readonly LabelledGraph[], options: TrainOptions): TrainReport {
     const started = performance.now();
     const { unlabelledBatch, labelledBatch, learningRate } = this.model.config;
-    if (labelled.length > 0) this.stats = fitStats(labelled);
+    if (labelled.length > 0) this.stats = fitStats(labelled, this.robust);
     const optimizer = tf.train.adam(learningRate);
     const labelledTensors =
       labelled.length > 0
@@ -203,7 +206,7 @@ export class GraphVaeSession {
       return [this.model.predictAccuracy(z).dataSync(), this.model.predictFlops(z).dataSync()];
     });
     return Array.from(accuracy ?? [], (a, i) => ({
-      accuracy: this.stats.accuracyMean + this.stats.accuracyStd * a,
+      accuracy: this.unstandardiseAccuracy(a),
       flops: Math.exp(this.stats.logFlopsMean + this.stats.logFlopsStd * (flops?.[i] ?? 0)),
     }));
   }
@@ -294,8 +297,19 @@ export class GraphVaeSession {
     disposeGraphTensors(this.unlabelled);
   }
 
+  private get robust(): boolean {
+    return this.model.config.robustTargets === true;
+  }
+
   private standardiseAccuracy(accuracy: number): number {
-    return (accuracy - this.stats.accuracyMean) / this.stats.accuracyStd;
+    const z =
+      (accuracyTarget(accuracy, this.robust) - this.stats.accuracyMean) / this.stats.accuracyStd;
+    return this.robust ? Math.max(z, -ROBUST_CLIP) : z;
+  }
+
+  private unstandardiseAccuracy(z: number): number {
+    const target = this.stats.accuracyMean + this.stats.accuracyStd * z;
+    return this.robust ? 100 - Math.exp(-target) : target;
   }
 
   private standardiseFlops(flops: number): number {
@@ -303,13 +317,37 @@ export class GraphVaeSession {
   }
 }
 
-function fitStats(labelled: readonly LabelledGraph[]): TargetStats {
-  const meanStd = (values: number[]) => {
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
-    return [mean, Math.sqrt(variance) || 1] as const;
+/** Robust targets are clipped this many scales below the centre. */
+const ROBUST_CLIP = 3;
+
+/** What the accuracy predictor learns before standardisation: see GraphVaeConfig.robustTargets. */
+function accuracyTarget(accuracy: number, robust: boolean): number {
+  return robust ? -Math.log(100 - Math.min(accuracy, 99.9)) : accuracy;
+}
+
+function meanStd(values: readonly number[]): readonly [number, number] {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
+  return [mean, Math.sqrt(variance) || 1] as const;
+}
+
+/** Median and MAD (scaled to a normal's standard deviation), the std where the MAD is 0. */
+function medianScale(values: readonly number[]): readonly [number, number] {
+  const median = (xs: readonly number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2
+      ? (sorted[mid] as number)
+      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
   };
-  const [accuracyMean, accuracyStd] = meanStd(labelled.map((l) => l.accuracy));
+  const center = median(values);
+  const mad = 1.4826 * median(values.map((v) => Math.abs(v - center)));
+  return [center, mad > 1e-9 ? mad : (meanStd(values)[1] as number)] as const;
+}
+
+function fitStats(labelled: readonly LabelledGraph[], robust: boolean): TargetStats {
+  const targets = labelled.map((l) => accuracyTarget(l.accuracy, robust));
+  const [accuracyMean, accuracyStd] = robust ? medianScale(targets) : meanStd(targets);
   const [logFlopsMean, logFlopsStd] = meanStd(labelled.map((l) => Math.log(l.flops)));
   return { accuracyMean, accuracyStd, logFlopsMean, logFlopsStd };
 }

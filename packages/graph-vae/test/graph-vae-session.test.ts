@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { createRandom } from "@nasvae/search-space";
 import { ensureBackend, GraphVaeSession, type LabelledGraph, tf } from "../src/index.ts";
-import { allGraphs, kendallTau, labelledCells, nb201GraphSpace, sameGraph } from "./nb201-fixture.ts";
+import {
+  allGraphs,
+  kendallTau,
+  labelledCells,
+  nb201GraphSpace,
+  sameGraph,
+} from "./nb201-fixture.ts";
 
 const small = { unlabelledBatch: 32, labelledBatch: 32 };
 
@@ -18,12 +24,15 @@ describe("graph VAE on NAS-Bench-201", () => {
     const session = GraphVaeSession.create(nb201GraphSpace, cells, small, 1);
     try {
       const exact = () =>
-        session.decode(session.encode(cells)).filter((g, i) => sameGraph(g, cells[i] as never)).length /
-        cells.length;
+        session.decode(session.encode(cells)).filter((g, i) => sameGraph(g, cells[i] as never))
+          .length / cells.length;
       const before = exact();
       const report = session.train([], { steps: 800, rng: createRandom(1) });
       const after = exact();
-      assert.ok(after >= 0.9, `reconstruction ${after} after ${report.steps} steps (before: ${before})`);
+      assert.ok(
+        after >= 0.9,
+        `reconstruction ${after} after ${report.steps} steps (before: ${before})`,
+      );
       assert.ok(after > before);
       assert.ok(report.loss.nodes < 0.5, JSON.stringify(report.loss));
     } finally {
@@ -66,7 +75,9 @@ describe("graph VAE on NAS-Bench-201", () => {
       assert.ok(step);
       const before = session.scoreLatent(starts, 0);
       const after = session.scoreLatent(step, 0);
-      after.forEach((score, i) => assert.ok(score > (before[i] as number), `start ${i}`));
+      after.forEach((score, i) => {
+        assert.ok(score > (before[i] as number), `start ${i}`);
+      });
       const [cheaper] = session.ascend(starts, { steps: 1, stepSize: 0.1, lambda: 10 });
       assert.ok(cheaper);
       const flops = (points: number[][]) =>
@@ -110,7 +121,11 @@ describe("graph VAE on NAS-Bench-201", () => {
     const predictions = session.predict(graphs);
     const snapshot = session.save();
     session.dispose();
-    assert.equal(tf.memory().numTensors, baseline, "a round (create, train, predict, save, dispose) leaks");
+    assert.equal(
+      tf.memory().numTensors,
+      baseline,
+      "a round (create, train, predict, save, dispose) leaks",
+    );
 
     const restored = GraphVaeSession.restore(nb201GraphSpace, allGraphs, snapshot);
     try {

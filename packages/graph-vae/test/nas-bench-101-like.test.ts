@@ -3,7 +3,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createRandom, type Random } from "@nasvae/search-space";
-import { ensureBackend, type GraphSpace, GraphVaeSession, padGraph, unpadGraph } from "../src/index.ts";
+import {
+  ensureBackend,
+  type GraphSpace,
+  GraphVaeSession,
+  padGraph,
+  unpadGraph,
+} from "../src/index.ts";
 
 const vocabulary = ["input", "conv3x3-bn-relu", "conv1x1-bn-relu", "maxpool3x3", "output"];
 const space: GraphSpace = { vocabulary, maxNodes: 7, inputOp: 0, outputOp: 4, variableSize: true };
@@ -68,15 +74,23 @@ describe("graph VAE on NAS-Bench-101-like cells", () => {
       const probe = graphs.slice(0, 300);
       const decodeRates = () => {
         const decoded = session.decode(session.encode(probe)).map((g) => unpadGraph(space, g));
-        const exact = decoded.filter((cell, i) => JSON.stringify(cell) === JSON.stringify(cells[i])).length;
+        const exact = decoded.filter(
+          (cell, i) => JSON.stringify(cell) === JSON.stringify(cells[i]),
+        ).length;
         const valid = decoded.filter(isValid).length;
         return { exact: exact / probe.length, valid: valid / probe.length };
       };
       const before = decodeRates();
       const report = session.train(labelled, { steps: 600, rng: createRandom(3) });
       const after = decodeRates();
-      assert.ok(after.exact > before.exact, `${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
-      assert.ok(after.exact >= 0.5, `exact reconstruction ${after.exact} (${JSON.stringify(report.loss)})`);
+      assert.ok(
+        after.exact > before.exact,
+        `${JSON.stringify(before)} -> ${JSON.stringify(after)}`,
+      );
+      assert.ok(
+        after.exact >= 0.5,
+        `exact reconstruction ${after.exact} (${JSON.stringify(report.loss)})`,
+      );
       assert.ok(after.valid >= 0.8, `valid decodes ${after.valid}`);
       assert.ok(report.loss.edges < 0.2, JSON.stringify(report.loss));
     } finally {

@@ -1,6 +1,10 @@
 // NAS-Bench-201 cells in the graph VAE's form, for the tests.
 import { loadNasBench201Table } from "@nasvae/evaluators";
-import { createRandom, NB201_NODE_DAG_ADJACENCY, nasBench201SearchSpace as space } from "@nasvae/search-space";
+import {
+  createRandom,
+  NB201_NODE_DAG_ADJACENCY,
+  nasBench201SearchSpace as space,
+} from "@nasvae/search-space";
 import { type GraphSpace, type LabelledGraph, type PaddedGraph, padGraph } from "../src/index.ts";
 
 export const nb201GraphSpace: GraphSpace = {
@@ -49,7 +53,9 @@ export function kendallTau(x: readonly number[], y: readonly number[]): number {
   let discordant = 0;
   for (let i = 0; i < x.length; i++) {
     for (let j = i + 1; j < x.length; j++) {
-      const s = Math.sign(((x[i] as number) - (x[j] as number)) * ((y[i] as number) - (y[j] as number)));
+      const s = Math.sign(
+        ((x[i] as number) - (x[j] as number)) * ((y[i] as number) - (y[j] as number)),
+      );
       if (s > 0) concordant++;
       else if (s < 0) discordant++;
     }

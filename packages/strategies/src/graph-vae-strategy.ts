@@ -141,6 +141,8 @@ export class GraphVaeStrategy implements Strategy {
           pool: pool.length,
           random: random.length,
           steps: session.steps,
+          chosen: ranked.map((entry) => `${entry.source}:${entry.distance}`).join(" "),
+          poolDistances: pool.map((entry) => entry.distance).join(""),
         },
       };
     } finally {
@@ -163,10 +165,17 @@ export class GraphVaeStrategy implements Strategy {
   ) {
     const { graphSpace } = { graphSpace: session.space };
     const byAccuracy = [...labelled].sort((a, b) => b.validationAccuracy - a.validationAccuracy);
-    const pool: { archString: string; canonicalHash: string; point: number[] }[] = [];
+    const pool: {
+      archString: string;
+      canonicalHash: string;
+      point: number[];
+      source: string;
+      distance: number;
+    }[] = [];
     const inPool = new Set<string>();
     const wanted = count * POOL_FACTOR;
-    const collect = (points: number[][]) => {
+    let bestClasses: readonly number[] = [];
+    const collect = (points: number[][], source: string) => {
       session.decode(points).forEach((graph, s) => {
         const cell = this.decodeCell(graphSpace, graph);
         if (!cell) return;
@@ -177,23 +186,32 @@ export class GraphVaeStrategy implements Strategy {
           archString: this.space.format(cell),
           canonicalHash,
           point: points[s] as number[],
+          source,
+          distance: graph.classes.filter((c, i) => c !== bestClasses[i]).length,
         });
       });
     };
     const top = byAccuracy.slice(0, this.settings.topK);
-    const starts = session.encode(top.map((o) => toGraph(this.space.parse(o.archString))));
-    for (const points of session.ascend(starts, {
-      steps: this.settings.latentSteps,
-      stepSize: this.settings.stepSize,
-      lambda: this.settings.lambda,
-    })) {
-      collect(points);
-    }
+    const topGraphs = top.map((o) => toGraph(this.space.parse(o.archString)));
+    bestClasses = topGraphs[0]?.classes ?? [];
+    const starts = session.encode(topGraphs);
+    session
+      .ascend(starts, {
+        steps: this.settings.latentSteps,
+        stepSize: this.settings.stepSize,
+        lambda: this.settings.lambda,
+      })
+      .forEach((points, t) => {
+        collect(points, `t${t}`);
+      });
     // Trajectories that decode to known cells add nothing: then add starts around the top-k
     // encodings, further and further out, until the pool is full.
     for (let radius = 0.5; pool.length < wanted && radius <= 8; radius *= 2) {
       for (let repeat = 0; repeat < 4 && pool.length < wanted; repeat++) {
-        collect(starts.map((mu) => mu.map((value) => value + radius * gaussian(rng))));
+        collect(
+          starts.map((mu) => mu.map((value) => value + radius * gaussian(rng))),
+          `r${radius}`,
+        );
       }
     }
     return pool;
@@ -228,7 +246,7 @@ export class GraphVaeStrategy implements Strategy {
         const session = GraphVaeSession.create(
           graphSpace,
           unlabelled,
-          { latentSize: this.settings.latentSize },
+          { latentSize: this.settings.latentSize, robustTargets: true },
           0,
         );
         try {
