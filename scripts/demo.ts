@@ -1,7 +1,8 @@
 // `npm run demo`: runs a real search campaign end to end on this machine. It checks Postgres and
 // Redis, applies migrations, starts the API, the coordinator and two workers as separate
 // processes, POSTs a campaign, prints progress, and finally the best architecture found.
-// Options: --budget N (default 100), --dataset cifar10|cifar100|ImageNet16-120, --strategy KIND,
+// Options: --budget N (default 100), --dataset cifar10|cifar100|ImageNet16-120,
+// --strategy graph-vae|evolution|random (default graph-vae),
 // --per-round N, --seed N, --keep (leave the stack running afterwards).
 import { createWriteStream } from "node:fs";
 import { parseArgs } from "node:util";
@@ -15,7 +16,7 @@ const { values: args } = parseArgs({
   options: {
     budget: { type: "string", default: "100" },
     dataset: { type: "string", default: "cifar10" },
-    strategy: { type: "string", default: "random" },
+    strategy: { type: "string", default: "graph-vae" },
     "per-round": { type: "string", default: "10" },
     seed: { type: "string", default: "7" },
     keep: { type: "boolean", default: false },
@@ -99,6 +100,7 @@ console.log(`campaign  ${id} (${body.name}, budget ${body.budget.evaluations})\n
 
 interface CampaignView {
   status: string;
+  model: null | { backend: string | null; snapshots: number };
   error: string | null;
   progress: { evaluations: number; budget: number; rounds: number; cached: number; failed: number };
   best: null | {
@@ -148,6 +150,11 @@ if (best) {
   console.log(
     `  ${progress.evaluations} evaluations in ${progress.rounds} rounds (${progress.cached} answered from the cache)`,
   );
+  if (campaign.model) {
+    console.log(
+      `  model: ${campaign.model.snapshots} graph-VAE snapshots saved (one per round), trained on the ${campaign.model.backend} backend`,
+    );
+  }
 }
 const psqlUrl = target.connectionString;
 const searchPath = target.schema === "public" ? "" : `SET search_path TO ${target.schema}; `;

@@ -28,7 +28,10 @@ export class Coordinator {
 
   start(): void {
     const { connection, queues, log } = this.options;
-    const common = { connection, prefix: queues.prefix, concurrency: 4 };
+    // Model training runs synchronously on the event loop (WASM), so BullMQ cannot renew a job's
+    // lock meanwhile: a lock long enough for pretraining plus a round keeps the job from being
+    // taken for stalled and run twice.
+    const common = { connection, prefix: queues.prefix, concurrency: 4, lockDuration: 5 * 60_000 };
     this.workers.push(
       new Worker(queueNames.campaigns, (job) => this.startCampaign(job), common),
       new Worker(queueNames.rounds, (job) => this.finishRound(job), common),

@@ -37,7 +37,7 @@ export const GRAPH_VAE_DEFAULTS = {
   lambda: 0,
   topK: 10,
   latentSteps: 20,
-  stepSize: 0.25,
+  stepSize: 1,
   pretrainSteps: 1000,
   finetuneSteps: 60,
   latentSize: 56,
@@ -142,7 +142,7 @@ export class GraphVaeStrategy implements Strategy {
           random: random.length,
           steps: session.steps,
           chosen: ranked.map((entry) => `${entry.source}:${entry.distance}`).join(" "),
-          poolDistances: pool.map((entry) => entry.distance).join(""),
+          poolDistances: pool.map((entry) => `${entry.source[0]}${entry.distance}`).join(""),
         },
       };
     } finally {
@@ -174,7 +174,7 @@ export class GraphVaeStrategy implements Strategy {
     }[] = [];
     const inPool = new Set<string>();
     const wanted = count * POOL_FACTOR;
-    let bestClasses: readonly number[] = [];
+    let startClasses: (readonly number[])[] = [];
     const collect = (points: number[][], source: string) => {
       session.decode(points).forEach((graph, s) => {
         const cell = this.decodeCell(graphSpace, graph);
@@ -187,13 +187,15 @@ export class GraphVaeStrategy implements Strategy {
           canonicalHash,
           point: points[s] as number[],
           source,
-          distance: graph.classes.filter((c, i) => c !== bestClasses[i]).length,
+          distance: Math.min(
+            ...startClasses.map((start) => graph.classes.filter((c, i) => c !== start[i]).length),
+          ),
         });
       });
     };
     const top = byAccuracy.slice(0, this.settings.topK);
     const topGraphs = top.map((o) => toGraph(this.space.parse(o.archString)));
-    bestClasses = topGraphs[0]?.classes ?? [];
+    startClasses = topGraphs.map((g) => g.classes);
     const starts = session.encode(topGraphs);
     session
       .ascend(starts, {
