@@ -2,13 +2,13 @@
 // Postgres and Redis, run NAS-Bench-201 campaigns through the REST API.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
+import type { TestDatabase } from "@nasvae/db/testing";
 import { loadNasBench201Table } from "@nasvae/evaluators";
-import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
-import { LocalStack, waitForHttp } from "../../scripts/lib/local-stack.ts";
+import type { TestQueues } from "@nasvae/jobs/testing";
+import type { LocalStack } from "../../scripts/lib/local-stack.ts";
+import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
-const PORT = 3100 + Math.floor(Math.random() * 800);
-const base = `http://127.0.0.1:${PORT}`;
+let base = "";
 
 interface Campaign {
   id: string;
@@ -67,33 +67,20 @@ async function evaluations(id: string): Promise<{ items: EvaluationItem[]; total
 }
 
 describe("a campaign end to end through separate processes", () => {
+  let env: TestStack;
   let database: TestDatabase;
   let redis: TestQueues;
   let stack: LocalStack;
-  const output: string[] = [];
+  let output: string[];
 
   before(async () => {
-    database = await createTestDatabase("e2e");
-    redis = await createTestQueues("e2e");
-    stack = new LocalStack({
-      env: {
-        DATABASE_URL: database.url,
-        REDIS_URL: redis.redisUrl,
-        QUEUE_PREFIX: redis.prefix,
-        PORT: String(PORT),
-        LOG_LEVEL: "info",
-      },
-      workers: 2,
-      onLine: (name, line) => output.push(`${name}: ${line}`),
-    });
-    stack.start();
-    await waitForHttp(`${base}/healthz`, 60_000);
+    env = await startTestStack("e2e");
+    ({ database, redis, stack, output } = env);
+    base = env.base;
   });
   after(async (context) => {
-    await stack.stop();
     if (context.signal.aborted || process.exitCode) console.log(output.slice(-50).join("\n"));
-    await redis.cleanup();
-    await database.drop();
+    await env.stop();
   });
 
   const body = {

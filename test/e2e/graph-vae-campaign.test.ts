@@ -2,44 +2,23 @@
 // saves its weights, and a coordinator killed mid-campaign resumes from the last snapshot.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
 import { decodeSnapshot } from "@nasvae/graph-vae";
-import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
-import { entryPoints, LocalStack, waitForHttp } from "../../scripts/lib/local-stack.ts";
+import { entryPoints } from "../../scripts/lib/local-stack.ts";
+import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
-const PORT = 3100 + Math.floor(Math.random() * 800);
-const base = `http://127.0.0.1:${PORT}`;
 const strategy = { kind: "graph-vae", pretrainSteps: 150, finetuneSteps: 20 };
 
 describe("a graph-vae campaign end to end", () => {
-  let database: TestDatabase;
-  let redis: TestQueues;
-  let stack: LocalStack;
-  const output: string[] = [];
-
+  let env: TestStack;
   before(async () => {
-    database = await createTestDatabase("e2e_gvae");
-    redis = await createTestQueues("e2e-gvae");
-    stack = new LocalStack({
-      env: {
-        DATABASE_URL: database.url,
-        REDIS_URL: redis.redisUrl,
-        QUEUE_PREFIX: redis.prefix,
-        PORT: String(PORT),
-      },
-      workers: 2,
-      onLine: (name, line) => output.push(`${name}: ${line}`),
-    });
-    stack.start();
-    await waitForHttp(`${base}/healthz`, 60_000);
+    env = await startTestStack("e2e-gvae");
   });
   after(async () => {
-    await stack.stop();
-    await redis.cleanup();
-    await database.drop();
+    await env.stop();
   });
 
   test("budget 40 completes through the queues; a killed coordinator resumes from the last snapshot", async () => {
+    const { base, database, stack, output } = env;
     const response = await fetch(`${base}/campaigns`, {
       method: "POST",
       headers: { "content-type": "application/json" },

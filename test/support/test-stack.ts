@@ -1,0 +1,48 @@
+// The whole stack as separate processes on a schema and a queue prefix of its own, for
+// end-to-end tests; `stop()` ends the processes and deletes the schema and the Redis keys.
+import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
+import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
+import { LocalStack, waitForHttp } from "../../scripts/lib/local-stack.ts";
+
+export interface TestStack {
+  database: TestDatabase;
+  redis: TestQueues;
+  stack: LocalStack;
+  /** http://127.0.0.1:PORT of the API. */
+  base: string;
+  /** Every output line of every process, prefixed with its name. */
+  output: string[];
+  stop(): Promise<void>;
+}
+
+export async function startTestStack(label: string, workers = 2): Promise<TestStack> {
+  const port = 3100 + Math.floor(Math.random() * 800);
+  const database = await createTestDatabase(label.replaceAll("-", "_"));
+  const redis = await createTestQueues(label);
+  const output: string[] = [];
+  const stack = new LocalStack({
+    env: {
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.redisUrl,
+      QUEUE_PREFIX: redis.prefix,
+      PORT: String(port),
+    },
+    workers,
+    onLine: (name, line) => output.push(`${name}: ${line}`),
+  });
+  stack.start();
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/healthz`, 60_000);
+  return {
+    database,
+    redis,
+    stack,
+    base,
+    output,
+    async stop() {
+      await stack.stop();
+      await redis.cleanup();
+      await database.drop();
+    },
+  };
+}
