@@ -197,7 +197,7 @@ export class GraphVaeStrategy implements Strategy {
     toGraph: (cell: unknown) => PaddedGraph,
     rng: Random,
   ) {
-    const { graphSpace } = { graphSpace: session.space };
+    const graphSpace = session.space;
     const byAccuracy = [...labelled].sort((a, b) => b.validationAccuracy - a.validationAccuracy);
     const pool: {
       archString: string;
@@ -209,7 +209,9 @@ export class GraphVaeStrategy implements Strategy {
     }[] = [];
     const inPool = new Set<string>();
     const wanted = count * this.settings.poolFactor;
-    let startClasses: (readonly number[])[] = [];
+    const top = byAccuracy.slice(0, this.settings.topK);
+    const topGraphs = top.map((o) => toGraph(this.space.parse(o.archString)));
+    const startClasses = topGraphs.map((g) => g.classes);
     const collect = (points: number[][], fromSteps: boolean) => {
       session.decode(points).forEach((graph, s) => {
         const cell = this.decodeCell(graphSpace, graph);
@@ -228,9 +230,6 @@ export class GraphVaeStrategy implements Strategy {
         });
       });
     };
-    const top = byAccuracy.slice(0, this.settings.topK);
-    const topGraphs = top.map((o) => toGraph(this.space.parse(o.archString)));
-    startClasses = topGraphs.map((g) => g.classes);
     const starts = session.encode(topGraphs);
     session
       .ascend(starts, {
