@@ -8,9 +8,9 @@ import { createWriteStream } from "node:fs";
 import { parseArgs } from "node:util";
 import { envSchema, parseEnv } from "@nasvae/config";
 import { migrate, parseDatabaseUrl } from "@nasvae/db";
-import { LocalStack, waitForHttp } from "./lib/local-stack.ts";
+import { appEnv, LocalStack, waitForHttp } from "./lib/local-stack.ts";
 import { formatLogLine } from "./lib/log-format.ts";
-import { checkServices, describeProblems } from "./lib/preflight.ts";
+import { exitUnlessServicesUp } from "./lib/preflight.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -27,11 +27,7 @@ const base = `http://127.0.0.1:${env.PORT}`;
 const logPath = "nasvae-demo.log";
 
 console.log("nasvae demo: a NAS-Bench-201 search campaign on the local stack\n");
-const problems = await checkServices(env.DATABASE_URL, env.REDIS_URL);
-if (problems.length > 0) {
-  console.error(describeProblems(problems));
-  process.exit(1);
-}
+await exitUnlessServicesUp(env.DATABASE_URL, env.REDIS_URL);
 const target = parseDatabaseUrl(env.DATABASE_URL);
 const migration = await migrate({ databaseUrl: env.DATABASE_URL });
 console.log(
@@ -53,12 +49,7 @@ if (
 
 const log = createWriteStream(logPath);
 const stack = new LocalStack({
-  env: {
-    DATABASE_URL: env.DATABASE_URL,
-    REDIS_URL: env.REDIS_URL,
-    QUEUE_PREFIX: env.QUEUE_PREFIX,
-    PORT: String(env.PORT),
-  },
+  env: appEnv(env),
   workers: env.WORKERS,
   onLine: (name, line) => log.write(`${formatLogLine(name, line)}\n`),
 });

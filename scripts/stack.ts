@@ -2,25 +2,16 @@
 // coordinator and WORKERS worker processes (default 2). Applies pending migrations first.
 import { envSchema, parseEnv } from "@nasvae/config";
 import { migrate } from "@nasvae/db";
-import { LocalStack, waitForHttp } from "./lib/local-stack.ts";
+import { appEnv, LocalStack, waitForHttp } from "./lib/local-stack.ts";
 import { formatLogLine } from "./lib/log-format.ts";
-import { checkServices, describeProblems } from "./lib/preflight.ts";
+import { exitUnlessServicesUp } from "./lib/preflight.ts";
 
 const env = parseEnv(envSchema("DATABASE_URL", "REDIS_URL", "QUEUE_PREFIX", "PORT", "WORKERS"));
-const problems = await checkServices(env.DATABASE_URL, env.REDIS_URL);
-if (problems.length > 0) {
-  console.error(describeProblems(problems));
-  process.exit(1);
-}
+await exitUnlessServicesUp(env.DATABASE_URL, env.REDIS_URL);
 await migrate({ databaseUrl: env.DATABASE_URL, log: (message) => console.log(`db: ${message}`) });
 
 const stack = new LocalStack({
-  env: {
-    DATABASE_URL: env.DATABASE_URL,
-    REDIS_URL: env.REDIS_URL,
-    QUEUE_PREFIX: env.QUEUE_PREFIX,
-    PORT: String(env.PORT),
-  },
+  env: appEnv(env),
   workers: env.WORKERS,
   onLine: (name, line) => console.log(formatLogLine(name, line)),
 });

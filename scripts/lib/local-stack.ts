@@ -12,6 +12,21 @@ export const entryPoints = {
   worker: "apps/worker/src/main.ts",
 } as const;
 
+/** The settings every app of a local stack gets, from the launching script's configuration. */
+export function appEnv(config: {
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  QUEUE_PREFIX: string;
+  PORT: number;
+}): Record<string, string> {
+  return {
+    DATABASE_URL: config.DATABASE_URL,
+    REDIS_URL: config.REDIS_URL,
+    QUEUE_PREFIX: config.QUEUE_PREFIX,
+    PORT: String(config.PORT),
+  };
+}
+
 export interface StackOptions {
   /** Environment of every process (DATABASE_URL, REDIS_URL, QUEUE_PREFIX, PORT...). */
   env: Record<string, string | undefined>;

@@ -79,3 +79,11 @@ export function describeProblems(problems: PreflightProblem[]): string {
     )
     .join("\n");
 }
+
+/** Prints what is down and how to start it, and exits, unless Postgres and Redis both answer. */
+export async function exitUnlessServicesUp(databaseUrl: string, redisUrl: string): Promise<void> {
+  const problems = await checkServices(databaseUrl, redisUrl);
+  if (problems.length === 0) return;
+  console.error(describeProblems(problems));
+  process.exit(1);
+}
