@@ -248,7 +248,7 @@ function reconstruction(
 }
 
 const pretrainSession = GraphVaeSession.create(graphSpace, trainingGraphs, modelConfig, seed);
-const pretrain = pretrainSession.train([], { steps: pretrainSteps.value, rng: stream(3) });
+const pretrain = await pretrainSession.train([], { steps: pretrainSteps.value, rng: stream(3) });
 const recoHeld = timed(() => reconstruction(pretrainSession, heldOutGraphs));
 const recoTrain = timed(() => reconstruction(pretrainSession, trainingGraphs));
 
@@ -374,7 +374,10 @@ let proposal: ProposalTiming | undefined;
 for (const n of LABELLED_SIZES) {
   const session = GraphVaeSession.restore(graphSpace, trainingGraphs, snapshot);
   try {
-    const report = session.train(labelled(n), { steps: finetuneSteps.value, rng: stream(10 + n) });
+    const report = await session.train(labelled(n), {
+      steps: finetuneSteps.value,
+      rng: stream(10 + n),
+    });
     const predicted = timed(() => session.predict(heldOutGraphs));
     const accuracy = predicted.result.map((p) => p.accuracy);
     const flops = predicted.result.map((p) => p.flops);

@@ -28,10 +28,10 @@ export class Coordinator {
 
   start(): void {
     const { connection, queues, log } = this.options;
-    // Model training runs synchronously on the event loop (WASM), so BullMQ cannot renew a job's
-    // lock meanwhile: a lock long enough for pretraining plus a round keeps the job from being
-    // taken for stalled and run twice.
-    const common = { connection, prefix: queues.prefix, concurrency: 4, lockDuration: 5 * 60_000 };
+    // Model training yields to the event loop every few steps, so BullMQ renews job locks while
+    // it runs; a longer lock than the default 30 s is a margin for the synchronous stretches in
+    // between (a step, encoding the whole space) on a slow or busy machine.
+    const common = { connection, prefix: queues.prefix, concurrency: 4, lockDuration: 2 * 60_000 };
     this.workers.push(
       new Worker(queueNames.campaigns, (job) => this.startCampaign(job), common),
       new Worker(queueNames.rounds, (job) => this.finishRound(job), common),

@@ -7,6 +7,13 @@ import { type GraphTensors, GraphVaeModel } from "./model.ts";
 import { decodeSnapshot, encodeSnapshot, type TargetStats } from "./snapshot.ts";
 import { disposeGraphTensors, graphTensors } from "./tensors.ts";
 
+/** Steps between two yields to the event loop (a step takes ~20-60 ms on WASM here). */
+const YIELD_EVERY_STEPS = 10;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export interface LabelledGraph {
   graph: PaddedGraph;
   /** Measured accuracy (%), the search signal. */
@@ -109,7 +116,7 @@ export class GraphVaeSession {
    * (VAE terms) and `labelledBatch` evaluated cells (all terms). Targets are re-standardised on
    * the labelled cells first. A fresh Adam each call; the weights carry over (warm start).
    */
-  train(labelled: readonly LabelledGraph[], options: TrainOptions): TrainReport {
+  async train(labelled: readonly LabelledGraph[], options: TrainOptions): Promise<TrainReport> {
     const started = performance.now();
     const { unlabelledBatch, labelledBatch, learningRate } = this.model.config;
     if (labelled.length > 0) this.stats = fitStats(labelled, this.robust);
@@ -128,6 +135,9 @@ export class GraphVaeSession {
     const sums = { total: 0, nodes: 0, edges: 0, kl: 0, accuracy: 0, flops: 0 };
 
     for (let step = 0; step < options.steps; step++) {
+      // Training is synchronous: let the event loop run now and then, so that BullMQ renews the
+      // job's lock and signals are handled while a long pretraining runs.
+      if (step % YIELD_EVERY_STEPS === YIELD_EVERY_STEPS - 1) await yieldToEventLoop();
       const unlabelledIndex = Array.from({ length: unlabelledBatch }, () => options.rng.int(total));
       const labelledIndex = labelledTensors
         ? Array.from({ length: Math.min(labelledBatch, labelled.length * 2) }, () =>

@@ -19,7 +19,7 @@ describe("graph VAE on NAS-Bench-201", () => {
     labelled = await labelledCells(500, 3);
   });
 
-  test("learns to reconstruct cells it was trained on", () => {
+  test("learns to reconstruct cells it was trained on", async () => {
     const cells = allGraphs.slice(0, 300);
     const session = GraphVaeSession.create(nb201GraphSpace, cells, small, 1);
     try {
@@ -27,7 +27,7 @@ describe("graph VAE on NAS-Bench-201", () => {
         session.decode(session.encode(cells)).filter((g, i) => sameGraph(g, cells[i] as never))
           .length / cells.length;
       const before = exact();
-      const report = session.train([], { steps: 800, rng: createRandom(1) });
+      const report = await session.train([], { steps: 800, rng: createRandom(1) });
       const after = exact();
       assert.ok(
         after >= 0.9,
@@ -40,12 +40,12 @@ describe("graph VAE on NAS-Bench-201", () => {
     }
   });
 
-  test("the accuracy predictor beats a constant on held-out cells", () => {
+  test("the accuracy predictor beats a constant on held-out cells", async () => {
     const train = labelled.slice(0, 200);
     const heldOut = labelled.slice(200);
     const session = GraphVaeSession.create(nb201GraphSpace, allGraphs, small, 2);
     try {
-      session.train(train, { steps: 300, rng: createRandom(2) });
+      await session.train(train, { steps: 300, rng: createRandom(2) });
       const predicted = session.predict(heldOut.map((l) => l.graph)).map((p) => p.accuracy);
       const actual = heldOut.map((l) => l.accuracy);
       const mean = train.reduce((a, l) => a + l.accuracy, 0) / train.length;
@@ -66,10 +66,10 @@ describe("graph VAE on NAS-Bench-201", () => {
     }
   });
 
-  test("a latent gradient step raises the predicted score, and a FLOPs penalty lowers predicted FLOPs", () => {
+  test("a latent gradient step raises the predicted score, and a FLOPs penalty lowers predicted FLOPs", async () => {
     const session = GraphVaeSession.create(nb201GraphSpace, allGraphs, small, 4);
     try {
-      session.train(labelled.slice(0, 100), { steps: 150, rng: createRandom(4) });
+      await session.train(labelled.slice(0, 100), { steps: 150, rng: createRandom(4) });
       const starts = session.encode(labelled.slice(0, 20).map((l) => l.graph));
       const [step] = session.ascend(starts, { steps: 1, stepSize: 0.1, lambda: 0 });
       assert.ok(step);
@@ -105,6 +105,21 @@ describe("graph VAE on NAS-Bench-201", () => {
     }
   });
 
+  test("training lets the event loop run (BullMQ renews its locks meanwhile)", async () => {
+    const session = GraphVaeSession.create(nb201GraphSpace, allGraphs, small, 9);
+    let ticks = 0;
+    const timer = setInterval(() => {
+      ticks += 1;
+    }, 1);
+    try {
+      await session.train([], { steps: 100, rng: createRandom(9) });
+    } finally {
+      clearInterval(timer);
+      session.dispose();
+    }
+    assert.ok(ticks >= 5, `the timer ran ${ticks} times during 100 steps`);
+  });
+
   test("two models can live in one process", () => {
     const first = GraphVaeSession.create(nb201GraphSpace, allGraphs.slice(0, 10), small, 7);
     const second = GraphVaeSession.create(nb201GraphSpace, allGraphs.slice(0, 10), small, 8);
@@ -113,10 +128,10 @@ describe("graph VAE on NAS-Bench-201", () => {
     for (const session of [first, second, restored]) session.dispose();
   });
 
-  test("a snapshot restores the same model, and no tensor outlives a round", () => {
+  test("a snapshot restores the same model, and no tensor outlives a round", async () => {
     const baseline = tf.memory().numTensors;
     const session = GraphVaeSession.create(nb201GraphSpace, allGraphs, small, 6);
-    session.train(labelled.slice(0, 50), { steps: 20, rng: createRandom(6) });
+    await session.train(labelled.slice(0, 50), { steps: 20, rng: createRandom(6) });
     const graphs = labelled.slice(50, 60).map((l) => l.graph);
     const predictions = session.predict(graphs);
     const snapshot = session.save();

@@ -81,7 +81,7 @@ describe("graph VAE on NAS-Bench-101-like cells", () => {
         return { exact: exact / probe.length, valid: valid / probe.length };
       };
       const before = decodeRates();
-      const report = session.train(labelled, { steps: 600, rng: createRandom(3) });
+      const report = await session.train(labelled, { steps: 600, rng: createRandom(3) });
       const after = decodeRates();
       assert.ok(
         after.exact > before.exact,

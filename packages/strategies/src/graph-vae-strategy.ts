@@ -123,7 +123,7 @@ export class GraphVaeStrategy implements Strategy {
     const snapshot = request.state ?? (await this.pretrainedSnapshot());
     const session = GraphVaeSession.restore(graphSpace, unlabelled, snapshot);
     try {
-      const training = session.train(
+      const training = await session.train(
         labelled.map((o) => ({
           graph: toGraph(this.space.parse(o.archString)),
           accuracy: o.validationAccuracy,
@@ -293,7 +293,7 @@ export class GraphVaeStrategy implements Strategy {
           0,
         );
         try {
-          session.train([], { steps: this.settings.pretrainSteps, rng: createRandom(0) });
+          await session.train([], { steps: this.settings.pretrainSteps, rng: createRandom(0) });
           return session.save();
         } finally {
           session.dispose();
