@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
+import { createRound, recordEvaluation } from "@nasvae/db";
 import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
 import { startCampaignJob } from "@nasvae/jobs";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
@@ -221,6 +222,105 @@ describe("campaign routes", () => {
       assert.equal(response.statusCode, 400, query);
       assert.match(response.json().message, /querystring\./);
     }
+  });
+
+  test("GET /campaigns lists newest first, filters by status and paginates", async () => {
+    const ids: string[] = [];
+    for (const name of ["first", "second", "third"]) {
+      const response = await server.inject({
+        method: "POST",
+        url: "/campaigns",
+        payload: { ...validBody, name },
+      });
+      ids.push(response.json().id);
+    }
+    await database.db.campaign.update({
+      where: { id: ids[0] as string },
+      data: { status: "completed" },
+    });
+    const all = await server.inject({ method: "GET", url: "/campaigns?limit=2" });
+    assert.equal(all.statusCode, 200);
+    assert.equal(all.json().total, 3);
+    assert.deepEqual(
+      all.json().items.map((c: { name: string }) => c.name),
+      ["third", "second"],
+    );
+    const next = await server.inject({ method: "GET", url: "/campaigns?limit=2&offset=2" });
+    assert.deepEqual(
+      next.json().items.map((c: { name: string }) => c.name),
+      ["first"],
+    );
+    const completed = await server.inject({ method: "GET", url: "/campaigns?status=completed" });
+    assert.deepEqual(
+      completed.json().items.map((c: { id: string }) => c.id),
+      [ids[0]],
+    );
+    for (const query of ["status=done", "limit=0", "limit=1001", "offset=-1", "name=x"]) {
+      const response = await server.inject({ method: "GET", url: `/campaigns?${query}` });
+      assert.equal(response.statusCode, 400, query);
+      assert.match(response.json().message, /querystring\./);
+    }
+  });
+
+  test("GET /campaigns/:id/pareto-front returns the non-dominated architectures by FLOPs", async () => {
+    const created = await server.inject({ method: "POST", url: "/campaigns", payload: validBody });
+    const campaign = created.json();
+    const row = await database.db.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    const points: [number, number][] = [
+      [80, 10],
+      [85, 30],
+      [83, 20],
+      [90, 60],
+      [70, 50],
+    ];
+    const round = await createRound(database.db, {
+      campaignId: campaign.id,
+      index: 0,
+      strategy: "random",
+      searchSpace: "nas-bench-201",
+      evaluatorFingerprint: row.evaluatorFingerprint,
+      candidates: points.map((_, i) => ({
+        archString: `front-${i}`,
+        canonicalHash: `front-hash-${i}`,
+      })),
+    });
+    for (const [i, [accuracy, flops]] of points.entries()) {
+      const trial = round.trials.find((t) => t.archString === `front-${i}`);
+      assert.ok(trial);
+      await recordEvaluation(database.db, {
+        trialId: trial.id,
+        architectureId: trial.architectureId,
+        evaluatorFingerprint: row.evaluatorFingerprint,
+        evaluator: { kind: "nas-bench-201", dataset: "cifar10" },
+        result: { validationAccuracy: accuracy, testAccuracy: accuracy, flops, params: 1 },
+        worker: "w",
+        durationMs: 1,
+      });
+    }
+    const response = await server.inject({
+      method: "GET",
+      url: `/campaigns/${campaign.id}/pareto-front`,
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    assert.deepEqual(
+      response
+        .json()
+        .items.map((item: { architecture: string; flops: number }) => [
+          item.architecture,
+          item.flops,
+        ]),
+      [
+        ["front-0", 10],
+        ["front-2", 20],
+        ["front-1", 30],
+        ["front-3", 60],
+      ],
+    );
+    const missing = await server.inject({
+      method: "GET",
+      url: "/campaigns/not-a-uuid/pareto-front",
+    });
+    assert.equal(missing.statusCode, 404);
   });
 
   test("GET /healthz reports both services", async () => {

@@ -1,10 +1,19 @@
-import { createCampaign, deleteCampaign, findCampaign, listCompletedTrials } from "@nasvae/db";
+import {
+  createCampaign,
+  deleteCampaign,
+  findCampaign,
+  findParetoFront,
+  listCampaigns,
+  listCompletedTrials,
+} from "@nasvae/db";
 import { evaluatorFingerprint, validateEvaluatorSpec } from "@nasvae/evaluators";
 import { redisAddress, startCampaignJob } from "@nasvae/jobs";
 import type { FastifyPluginAsync } from "fastify";
 import type { Static } from "typebox";
 import { architectureResult, campaignView } from "../campaign-view.ts";
 import {
+  CampaignListQuery,
+  CampaignPage,
   CampaignParams,
   CampaignResponse,
   type CreateCampaignBody,
@@ -14,6 +23,7 @@ import {
   ErrorResponse,
   EvaluationPage,
   EvaluationQuery,
+  ParetoFront,
 } from "../schemas/campaign.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -78,6 +88,40 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
         .code(201)
         .header("location", `/campaigns/${campaign.id}`)
         .send(await campaignView(app.db, campaign));
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof CampaignListQuery> }>(
+    "/campaigns",
+    {
+      // Campaigns, newest first; filter by status, paginate.
+      schema: {
+        querystring: CampaignListQuery,
+        response: { 200: CampaignPage, 400: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const { status, limit, offset } = request.query;
+      const page = await listCampaigns(app.db, { ...(status ? { status } : {}), limit, offset });
+      const items = await Promise.all(page.items.map((campaign) => campaignView(app.db, campaign)));
+      return { items, total: page.total, limit, offset };
+    },
+  );
+
+  app.get<{ Params: Static<typeof CampaignParams> }>(
+    "/campaigns/:id/pareto-front",
+    {
+      // The accuracy-vs-FLOPs front of the architectures evaluated so far, by FLOPs.
+      schema: { params: CampaignParams, response: { 200: ParetoFront, 404: ErrorResponse } },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const campaign = UUID.test(id) ? await findCampaign(app.db, id) : null;
+      if (!campaign) throw notFound(id);
+      const front = await findParetoFront(app.db, id);
+      return {
+        items: front.map((trial) => ({ ...architectureResult(trial), round: trial.round.index })),
+      };
     },
   );
 

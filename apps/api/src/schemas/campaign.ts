@@ -125,3 +125,23 @@ export const ErrorResponse = Type.Object({
   message: Type.String(),
   details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
 });
+
+export const CampaignListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Enum(["queued", "running", "completed", "failed", "cancelled"])),
+    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+    offset: Type.Integer({ minimum: 0, default: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+export const CampaignPage = Type.Object({
+  items: Type.Array(CampaignResponse),
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
+
+export const ParetoFront = Type.Object({
+  items: Type.Array(Type.Intersect([ArchitectureResult, Type.Object({ round: Type.Integer() })])),
+});

@@ -67,3 +67,21 @@ export async function campaignProgress(db: Database, id: string): Promise<Campai
   }
   return progress;
 }
+
+/** Campaigns, newest first, optionally of one status. */
+export async function listCampaigns(
+  db: Database,
+  filter: { status?: CampaignStatus; limit: number; offset: number },
+): Promise<{ items: Campaign[]; total: number }> {
+  const where = filter.status ? { status: filter.status } : {};
+  const [items, total] = await Promise.all([
+    db.campaign.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+      take: filter.limit,
+      skip: filter.offset,
+    }),
+    db.campaign.count({ where }),
+  ]);
+  return { items, total };
+}

@@ -79,3 +79,25 @@ export async function completeTrialFromCache(
     data: { status: "completed", evaluationId, cached: true, error: null, finishedAt: new Date() },
   });
 }
+
+/**
+ * The campaign's accuracy-vs-FLOPs Pareto front: completed trials that no other one beats on
+ * validation accuracy (higher) or FLOPs (lower) while at least matching it on the other.
+ * Ordered by FLOPs. The same rule as the SQL view campaign_pareto_front.
+ */
+export async function findParetoFront(
+  db: Database,
+  campaignId: string,
+): Promise<(TrialWithResult & { evaluation: Evaluation })[]> {
+  const trials = (await db.trial.findMany({
+    where: { campaignId, status: "completed" },
+    include: withResult,
+  })) as (TrialWithResult & { evaluation: Evaluation })[];
+  const dominates = (a: Evaluation, b: Evaluation) =>
+    a.validationAccuracy >= b.validationAccuracy &&
+    a.flops <= b.flops &&
+    (a.validationAccuracy > b.validationAccuracy || a.flops < b.flops);
+  return trials
+    .filter((t) => !trials.some((other) => dominates(other.evaluation, t.evaluation)))
+    .sort((a, b) => a.evaluation.flops - b.evaluation.flops);
+}
