@@ -262,7 +262,7 @@ describe("campaign routes", () => {
     }
   });
 
-  test("GET /campaigns/:id/pareto-front returns the non-dominated architectures by FLOPs", async () => {
+  test("GET /campaigns/:id/pareto-front returns the non-dominated architectures; evaluations sort by accuracy or FLOPs", async () => {
     const created = await server.inject({ method: "POST", url: "/campaigns", payload: validBody });
     const campaign = created.json();
     const row = await database.db.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
@@ -316,6 +316,32 @@ describe("campaign routes", () => {
         ["front-3", 60],
       ],
     );
+    const sorted = async (sort: string) =>
+      (
+        await server.inject({
+          method: "GET",
+          url: `/campaigns/${campaign.id}/evaluations?sort=${sort}`,
+        })
+      )
+        .json()
+        .items.map((item: { validationAccuracy: number; flops: number }) => [
+          item.validationAccuracy,
+          item.flops,
+        ]);
+    assert.deepEqual(await sorted("accuracy"), [
+      [90, 60],
+      [85, 30],
+      [83, 20],
+      [80, 10],
+      [70, 50],
+    ]);
+    assert.deepEqual(await sorted("flops"), [
+      [80, 10],
+      [83, 20],
+      [85, 30],
+      [70, 50],
+      [90, 60],
+    ]);
     const missing = await server.inject({
       method: "GET",
       url: "/campaigns/not-a-uuid/pareto-front",

@@ -154,10 +154,10 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     },
     async (request) => {
       const { id } = request.params;
-      const { limit, offset } = request.query;
+      const { limit, offset, sort } = request.query;
       const campaign = UUID.test(id) ? await findCampaign(app.db, id) : null;
       if (!campaign) throw notFound(id);
-      const page = await listCompletedTrials(app.db, id, { limit, offset });
+      const page = await listCompletedTrials(app.db, id, { limit, offset, order: sort });
       return {
         items: page.items.map((trial) => ({
           ...architectureResult(trial),

@@ -113,6 +113,8 @@ export const CampaignParams = Type.Object({ id: Type.String() });
 
 export const EvaluationQuery = Type.Object(
   {
+    /** recorded (default): as results arrived; accuracy: best validation first; flops: cheapest first. */
+    sort: Type.Enum(["recorded", "accuracy", "flops"], { default: "recorded" }),
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
     offset: Type.Integer({ minimum: 0, default: 0 }),
   },

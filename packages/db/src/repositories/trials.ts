@@ -31,18 +31,35 @@ export interface Page<T> {
   total: number;
 }
 
-/** Completed trials of a campaign, in the order their results were recorded. */
+/** Orders of a campaign's evaluations: as recorded, most accurate first, cheapest first. */
+export type TrialOrder = "recorded" | "accuracy" | "flops";
+
+const trialOrders = {
+  recorded: [{ finishedAt: "asc" }, { id: "asc" }],
+  accuracy: [
+    { evaluation: { validationAccuracy: "desc" } },
+    { evaluation: { testAccuracy: "desc" } },
+    { id: "asc" },
+  ],
+  flops: [
+    { evaluation: { flops: "asc" } },
+    { evaluation: { validationAccuracy: "desc" } },
+    { id: "asc" },
+  ],
+} as const;
+
+/** Completed trials of a campaign, by default in the order their results were recorded. */
 export async function listCompletedTrials(
   db: Database,
   campaignId: string,
-  page: { limit: number; offset: number },
+  page: { limit: number; offset: number; order?: TrialOrder },
 ): Promise<Page<TrialWithResult & { evaluation: Evaluation }>> {
   const where = { campaignId, status: "completed" as const };
   const [items, total] = await Promise.all([
     db.trial.findMany({
       where,
       include: withResult,
-      orderBy: [{ finishedAt: "asc" }, { id: "asc" }],
+      orderBy: [...trialOrders[page.order ?? "recorded"]],
       take: page.limit,
       skip: page.offset,
     }),
