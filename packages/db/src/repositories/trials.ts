@@ -100,7 +100,8 @@ export async function completeTrialFromCache(
 /**
  * The campaign's accuracy-vs-FLOPs Pareto front: completed trials that no other one beats on
  * validation accuracy (higher) or FLOPs (lower) while at least matching it on the other.
- * Ordered by FLOPs. The same rule as the SQL view campaign_pareto_front.
+ * Ordered by FLOPs. The same rule as the SQL view campaign_pareto_front, computed here because
+ * raw queries through the pg adapter ignore its `schema` option (tests use their own schemas).
  */
 export async function findParetoFront(
   db: Database,
