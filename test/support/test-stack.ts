@@ -1,5 +1,6 @@
 // The whole stack as separate processes on a schema and a queue prefix of its own, for
 // end-to-end tests; `stop()` ends the processes and deletes the schema and the Redis keys.
+import { randomBytes } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
 import { LocalStack, waitForHttp } from "../../scripts/lib/local-stack.ts";
@@ -10,6 +11,8 @@ export interface TestStack {
   stack: LocalStack;
   /** http://127.0.0.1:PORT of the API. */
   base: string;
+  /** A key the API accepts (send it as `Authorization: Bearer KEY`). */
+  apiKey: string;
   /** Every output line of every process, prefixed with its name. */
   output: string[];
   stop(): Promise<void>;
@@ -20,12 +23,14 @@ export async function startTestStack(label: string, workers = 2): Promise<TestSt
   const database = await createTestDatabase(label.replaceAll("-", "_"));
   const redis = await createTestQueues(label);
   const output: string[] = [];
+  const apiKey = `nasvae_test_${randomBytes(16).toString("hex")}`;
   const stack = new LocalStack({
     env: {
       DATABASE_URL: database.url,
       REDIS_URL: redis.redisUrl,
       QUEUE_PREFIX: redis.prefix,
       PORT: String(port),
+      API_KEYS: apiKey,
     },
     workers,
     onLine: (name, line) => output.push(`${name}: ${line}`),
@@ -38,6 +43,7 @@ export async function startTestStack(label: string, workers = 2): Promise<TestSt
     redis,
     stack,
     base,
+    apiKey,
     output,
     async stop() {
       await stack.stop();

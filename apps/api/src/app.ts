@@ -8,10 +8,17 @@ import { campaignRoutes } from "./routes/campaigns.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { validatorCompiler } from "./validation.ts";
 
+/** What the app needs to run; tests pass these directly. Optional ones default as in config.ts. */
 export type AppOptions = Pick<
   ApiConfig,
   "DATABASE_URL" | "REDIS_URL" | "QUEUE_PREFIX" | "MAX_BUDGET"
->;
+> &
+  Partial<
+    Pick<
+      ApiConfig,
+      "API_KEYS" | "READ_ACCESS" | "DASHBOARD_READ_ONLY" | "RATE_LIMIT_PER_MINUTE" | "CORS_ORIGINS"
+    >
+  >;
 
 /** The whole API as one plugin: resources first, then routes. server.ts only runs it. */
 export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {

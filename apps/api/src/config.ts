@@ -9,6 +9,11 @@ export const apiEnvSchema = envSchema(
   "PORT",
   "HOST",
   "MAX_BUDGET",
+  "API_KEYS",
+  "READ_ACCESS",
+  "DASHBOARD_READ_ONLY",
+  "RATE_LIMIT_PER_MINUTE",
+  "CORS_ORIGINS",
 );
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;

@@ -38,6 +38,20 @@ export const envFields = {
   HOST: Type.String({ default: "127.0.0.1" }),
   /** API: the largest evaluation budget one campaign may ask for. */
   MAX_BUDGET: Type.Integer({ minimum: 1, default: 10_000 }),
+  /**
+   * API: keys accepted as `Authorization: Bearer KEY`, comma-separated. Seeded (hashed) into the
+   * api_keys table at start, beside keys made with `nasvae keys create`. Every write and the
+   * dashboard need a key; with none configured, writes answer 401 saying how to make one.
+   */
+  API_KEYS: Type.String({ default: "" }),
+  /** API: `public` (default) lets anyone read; `key` needs a key for reads as well. */
+  READ_ACCESS: Type.Union([Type.Literal("public"), Type.Literal("key")], { default: "public" }),
+  /** API: bull-board at /admin/queues shows jobs without retry/clean/remove buttons. */
+  DASHBOARD_READ_ONLY: Type.Boolean({ default: false }),
+  /** API: requests per minute per key (or per address without one). */
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
+  /** API: origins allowed by CORS, comma-separated; empty (default) allows none. */
+  CORS_ORIGINS: Type.String({ default: "" }),
   /** Worker: evaluate jobs run at once by one worker process. */
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 1 }),
   /** Worker: name recorded with every evaluation it computes (default: host name and pid). */
