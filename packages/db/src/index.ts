@@ -8,7 +8,10 @@ export {
   migrate,
   readMigrations,
 } from "./migrator.ts";
+export * from "./repositories/api-keys.ts";
 export * from "./repositories/campaigns.ts";
 export * from "./repositories/evaluations.ts";
+export * from "./repositories/learning-curves.ts";
+export * from "./repositories/round-history.ts";
 export * from "./repositories/rounds.ts";
 export * from "./repositories/trials.ts";

@@ -55,7 +55,16 @@ describe("migrator", () => {
        WHERE table_schema = current_schema() ORDER BY table_name`,
     );
     const names = rows.map((row) => row.table_name);
-    for (const table of ["campaigns", "rounds", "architectures", "evaluations", "trials"]) {
+    for (const table of [
+      "campaigns",
+      "rounds",
+      "architectures",
+      "evaluations",
+      "trials",
+      "model_snapshots",
+      "api_keys",
+      "learning_curve_points",
+    ]) {
       assert.ok(names.includes(table), `missing table ${table}`);
     }
     assert.ok(rows.some((r) => r.table_name === "campaign_evaluations" && r.table_type === "VIEW"));
@@ -110,5 +119,21 @@ describe("migrator", () => {
     );
     assert.deepEqual(row, { arch_string: "a", flops: 220_119_690, round: 0 });
     assert.equal((await db.evaluation.findFirstOrThrow()).metrics instanceof Object, true);
+
+    await db.learningCurvePoint.create({
+      data: {
+        architectureId: architecture.id,
+        evaluatorFingerprint: "f",
+        epoch: 1,
+        validationAccuracy: 41.5,
+        durationMs: 1200,
+        worker: "w",
+      },
+    });
+    assert.equal((await db.learningCurvePoint.findFirstOrThrow()).validationAccuracy, 41.5);
+    await db.apiKey.create({
+      data: { name: "k", prefix: "nasvae_abc", keyHash: "x", source: "cli" },
+    });
+    assert.equal((await db.apiKey.findFirstOrThrow()).revokedAt, null);
   });
 });
