@@ -9,6 +9,7 @@ import type { LocalStack } from "../../scripts/lib/local-stack.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
 let base = "";
+let apiKey = "";
 
 interface Campaign {
   id: string;
@@ -42,7 +43,7 @@ interface EvaluationItem {
 async function postCampaign(body: object): Promise<Campaign> {
   const response = await fetch(`${base}/campaigns`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
     body: JSON.stringify(body),
   });
   assert.equal(response.status, 201, await response.clone().text());
@@ -77,6 +78,7 @@ describe("a campaign end to end through separate processes", () => {
     env = await startTestStack("e2e");
     ({ database, redis, stack, output } = env);
     base = env.base;
+    apiKey = env.apiKey;
   });
   after(async (context) => {
     if (context.signal.aborted || process.exitCode) console.log(output.slice(-50).join("\n"));

@@ -18,10 +18,10 @@ describe("a graph-vae campaign end to end", () => {
   });
 
   test("budget 40 completes through the queues; a killed coordinator resumes from the last snapshot", async () => {
-    const { base, database, stack, output } = env;
+    const { base, apiKey, database, stack, output } = env;
     const response = await fetch(`${base}/campaigns`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
       body: JSON.stringify({
         searchSpace: "nas-bench-201",
         evaluator: { kind: "nas-bench-201", dataset: "cifar10" },

@@ -11,6 +11,12 @@ export async function buildServer(options: BuildOptions): Promise<FastifyInstanc
     logger: { level: options.LOG_LEVEL ?? "info", base: { app: "api", pid: process.pid } },
     bodyLimit: 1024 * 1024,
   });
-  await fastify.register(app, options);
+  try {
+    await fastify.register(app, options);
+  } catch (error) {
+    // A plugin refused to start (bad settings): release what the earlier ones opened.
+    await fastify.close().catch(() => {});
+    throw error;
+  }
   return fastify;
 }

@@ -24,10 +24,20 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
   const validator = Compile(schema);
   const part = httpPart ?? "body";
   return (input: unknown) => {
-    const converted = part === "body" ? input : Value.Convert(schema, input);
-    const value = Value.Default(schema, Value.Clone(converted));
-    if (validator.Check(value)) return { value };
-    return { error: new RequestValidationError(describe(part, [...validator.Errors(value)])) };
+    try {
+      const converted = part === "body" ? input : Value.Convert(schema, input);
+      const value = Value.Default(schema, Value.Clone(converted));
+      if (validator.Check(value)) return { value };
+      return { error: new RequestValidationError(describe(part, [...validator.Errors(value)])) };
+    } catch (error) {
+      // Cloning and checking recurse: absurdly deep JSON overflows the stack. That is bad input.
+      if (error instanceof RangeError) {
+        return {
+          error: new RequestValidationError([{ field: part, message: "is nested too deeply" }]),
+        };
+      }
+      throw error;
+    }
   };
 };
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { createRound, recordEvaluation } from "@nasvae/db";
 import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
@@ -6,6 +7,9 @@ import { startCampaignJob } from "@nasvae/jobs";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
 import type { FastifyInstance } from "fastify";
 import { buildServer } from "../src/build.ts";
+
+const API_KEY = `nasvae_test_${randomBytes(16).toString("hex")}`;
+const auth = { authorization: `Bearer ${API_KEY}` };
 
 const validBody = {
   name: "api test",
@@ -29,6 +33,7 @@ describe("campaign routes", () => {
       REDIS_URL: redis.redisUrl,
       QUEUE_PREFIX: redis.prefix,
       MAX_BUDGET: 500,
+      API_KEYS: API_KEY,
       LOG_LEVEL: "silent",
     });
   });
@@ -48,7 +53,12 @@ describe("campaign routes", () => {
   }
 
   test("POST /campaigns writes the campaign, enqueues one job and answers 201 with a Location", async () => {
-    const response = await server.inject({ method: "POST", url: "/campaigns", payload: validBody });
+    const response = await server.inject({
+      method: "POST",
+      headers: auth,
+      url: "/campaigns",
+      payload: validBody,
+    });
     assert.equal(response.statusCode, 201, response.body);
     const body = response.json();
     assert.equal(response.headers.location, `/campaigns/${body.id}`);
@@ -80,7 +90,12 @@ describe("campaign routes", () => {
 
   test("name, seed and strategy are optional; the strategy defaults to graph-vae", async () => {
     const { name: _name, seed: _seed, strategy: _strategy, ...body } = validBody;
-    const response = await server.inject({ method: "POST", url: "/campaigns", payload: body });
+    const response = await server.inject({
+      method: "POST",
+      headers: auth,
+      url: "/campaigns",
+      payload: body,
+    });
     assert.equal(response.statusCode, 201, response.body);
     assert.deepEqual(response.json().strategy, { kind: "graph-vae" });
     assert.equal(response.json().model, null);
@@ -92,6 +107,7 @@ describe("campaign routes", () => {
     const strategy = { kind: "graph-vae", lambda: 0.5, topK: 5 };
     const response = await server.inject({
       method: "POST",
+      headers: auth,
       url: "/campaigns",
       payload: { ...validBody, strategy },
     });
@@ -100,7 +116,12 @@ describe("campaign routes", () => {
   });
 
   test("a repeated enqueue of the same campaign makes one job", async () => {
-    const response = await server.inject({ method: "POST", url: "/campaigns", payload: validBody });
+    const response = await server.inject({
+      method: "POST",
+      headers: auth,
+      url: "/campaigns",
+      payload: validBody,
+    });
     const campaignId = response.json().id;
     await redis.queues.add(startCampaignJob, { campaignId });
     await redis.queues.add(startCampaignJob, { campaignId });
@@ -173,6 +194,7 @@ describe("campaign routes", () => {
     test(`400 naming the field, nothing written or enqueued: ${label}`, async () => {
       const response = await server.inject({
         method: "POST",
+        headers: auth,
         url: "/campaigns",
         payload: payload as object,
       });
@@ -187,7 +209,7 @@ describe("campaign routes", () => {
     const response = await server.inject({
       method: "POST",
       url: "/campaigns",
-      headers: { "content-type": "application/json" },
+      headers: { ...auth, "content-type": "application/json" },
       payload: '{"name": "x", ',
     });
     assert.equal(response.statusCode, 400);
@@ -206,7 +228,12 @@ describe("campaign routes", () => {
   });
 
   test("evaluations paging is validated", async () => {
-    const created = await server.inject({ method: "POST", url: "/campaigns", payload: validBody });
+    const created = await server.inject({
+      method: "POST",
+      headers: auth,
+      url: "/campaigns",
+      payload: validBody,
+    });
     const id = created.json().id;
     const ok = await server.inject({
       method: "GET",
@@ -229,6 +256,7 @@ describe("campaign routes", () => {
     for (const name of ["first", "second", "third"]) {
       const response = await server.inject({
         method: "POST",
+        headers: auth,
         url: "/campaigns",
         payload: { ...validBody, name },
       });
@@ -263,7 +291,12 @@ describe("campaign routes", () => {
   });
 
   test("GET /campaigns/:id/pareto-front returns the non-dominated architectures; evaluations sort by accuracy or FLOPs", async () => {
-    const created = await server.inject({ method: "POST", url: "/campaigns", payload: validBody });
+    const created = await server.inject({
+      method: "POST",
+      headers: auth,
+      url: "/campaigns",
+      payload: validBody,
+    });
     const campaign = created.json();
     const row = await database.db.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
     const points: [number, number][] = [
@@ -354,12 +387,6 @@ describe("campaign routes", () => {
     assert.equal(response.statusCode, 200);
     assert.deepEqual(response.json(), { status: "ok", postgres: "up", redis: "up" });
   });
-
-  test("the dashboard is served at /admin/queues", async () => {
-    const response = await server.inject({ method: "GET", url: "/admin/queues" });
-    assert.equal(response.statusCode, 200);
-    assert.match(response.headers["content-type"] as string, /html/);
-  });
 });
 
 describe("campaign routes with Redis unreachable", () => {
@@ -370,11 +397,13 @@ describe("campaign routes with Redis unreachable", () => {
       REDIS_URL: "redis://127.0.0.1:1",
       QUEUE_PREFIX: "unreachable",
       MAX_BUDGET: 500,
+      API_KEYS: API_KEY,
       LOG_LEVEL: "silent",
     });
     try {
       const response = await server.inject({
         method: "POST",
+        headers: auth,
         url: "/campaigns",
         payload: validBody,
       });

@@ -9,6 +9,7 @@ export {
   readMigrations,
 } from "./migrator.ts";
 export * from "./repositories/api-keys.ts";
+export * from "./repositories/architectures.ts";
 export * from "./repositories/campaigns.ts";
 export * from "./repositories/evaluations.ts";
 export * from "./repositories/learning-curves.ts";

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import type { FastifyError } from "fastify";
 import fp from "fastify-plugin";
 import { RequestValidationError } from "../validation.ts";
@@ -9,7 +10,10 @@ import { RequestValidationError } from "../validation.ts";
 export default fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      const statusCode = error.statusCode ?? 500;
+      const statusCode =
+        error.statusCode && error.statusCode >= 400 && error.statusCode < 600
+          ? error.statusCode
+          : 500;
       if (statusCode >= 500) {
         request.log.error({ err: error }, "request failed");
         return reply.code(statusCode).send({
@@ -21,7 +25,7 @@ export default fp(
       request.log.info({ err: { message: error.message, code: error.code } }, "client error");
       return reply.code(statusCode).send({
         statusCode,
-        error: statusCode === 404 ? "Not Found" : "Bad Request",
+        error: STATUS_CODES[statusCode] ?? "Bad Request",
         message: error.message,
         ...(error instanceof RequestValidationError ? { details: error.details } : {}),
       });

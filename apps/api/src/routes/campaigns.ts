@@ -51,9 +51,18 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     "/campaigns",
     {
       schema: {
-        // Create a search campaign and enqueue it
+        summary: "Create a search campaign and enqueue it",
+        tags: ["campaigns"],
+        security: [{ apiKey: [] }],
         body: createCampaignBodySchema(options.maxBudget),
-        response: { 201: CampaignResponse, 400: ErrorResponse, 503: ErrorResponse },
+        response: {
+          201: CampaignResponse,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          413: ErrorResponse,
+          429: ErrorResponse,
+          503: ErrorResponse,
+        },
       },
     },
     async (request, reply) => {
@@ -94,8 +103,9 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
   app.get<{ Querystring: Static<typeof CampaignListQuery> }>(
     "/campaigns",
     {
-      // Campaigns, newest first; filter by status, paginate.
       schema: {
+        summary: "Campaigns, newest first; filter by status, paginate",
+        tags: ["campaigns"],
         querystring: CampaignListQuery,
         response: { 200: CampaignPage, 400: ErrorResponse },
       },
@@ -111,8 +121,13 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
   app.get<{ Params: Static<typeof CampaignParams> }>(
     "/campaigns/:id/pareto-front",
     {
-      // The accuracy-vs-FLOPs front of the architectures evaluated so far, by FLOPs.
-      schema: { params: CampaignParams, response: { 200: ParetoFront, 404: ErrorResponse } },
+      schema: {
+        summary:
+          "The accuracy-vs-FLOPs Pareto front of the architectures evaluated so far, by FLOPs",
+        tags: ["campaigns"],
+        params: CampaignParams,
+        response: { 200: ParetoFront, 404: ErrorResponse },
+      },
     },
     async (request) => {
       const { id } = request.params;
@@ -129,7 +144,8 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     "/campaigns/:id",
     {
       schema: {
-        // A campaign's status, progress and best architecture so far
+        summary: "A campaign's status, progress and best architecture so far",
+        tags: ["campaigns"],
         params: CampaignParams,
         response: { 200: CampaignResponse, 404: ErrorResponse },
       },
@@ -146,7 +162,9 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     "/campaigns/:id/evaluations",
     {
       schema: {
-        // The architectures a campaign evaluated, in the order they were recorded
+        summary:
+          "The architectures a campaign evaluated: as recorded, best validation accuracy first, or cheapest first",
+        tags: ["campaigns"],
         params: CampaignParams,
         querystring: EvaluationQuery,
         response: { 200: EvaluationPage, 400: ErrorResponse, 404: ErrorResponse },

@@ -1,0 +1,100 @@
+import { seedApiKeys } from "@nasvae/db";
+import type { FastifyReply } from "fastify";
+import fp from "fastify-plugin";
+import { ApiKeyVerifier, MIN_KEY_LENGTH, type Principal } from "../auth/api-key-verifier.ts";
+import { keyFromAuthorization } from "../auth/credentials.ts";
+import { DASHBOARD_PATH } from "./bull-board.ts";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The key's owner when the request carried a valid key; null otherwise. */
+    principal: Principal | null;
+  }
+}
+
+export interface AuthOptions {
+  /** The API_KEYS setting, split. Each must be at least 16 characters. */
+  keys: string[];
+  /** `public`: reads need no key; `key`: every request but the probes needs one. */
+  readAccess: "public" | "key";
+}
+
+/** Always open: orchestrators probe these without credentials. */
+const OPEN_PATHS = new Set(["/livez", "/readyz", "/healthz"]);
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export class AuthConfigError extends Error {
+  override name = "AuthConfigError";
+}
+
+/**
+ * Access control, on by default: every write, and the dashboard, need a valid key sent as
+ * `Authorization: Bearer KEY` (the dashboard also takes the key as a Basic-auth password, so a
+ * browser can log in). Keys come from API_KEYS and from `nasvae keys create`.
+ */
+export default fp<AuthOptions>(
+  async (app, options) => {
+    const short = options.keys.findIndex((key) => key.length < MIN_KEY_LENGTH);
+    if (short >= 0) {
+      throw new AuthConfigError(
+        `API_KEYS: key ${short} is shorter than ${MIN_KEY_LENGTH} characters; use \`nasvae keys create\` or \`openssl rand -hex 32\``,
+      );
+    }
+    const verifier = new ApiKeyVerifier(app.db, { configuredKeys: options.keys });
+    if (options.keys.length > 0) {
+      // Listed by `nasvae keys list`, and revocable; the API still starts if Postgres is down.
+      await seedApiKeys(app.db, options.keys).catch((error: Error) =>
+        app.log.warn({ err: { message: error.message } }, "could not record API_KEYS in Postgres"),
+      );
+    } else {
+      app.log.warn(
+        "no API_KEYS configured: writes need a key made with `nasvae keys create` (see the README)",
+      );
+    }
+
+    app.decorateRequest("principal", null);
+    app.addHook("onRequest", async (request, reply) => {
+      const path = request.url.split("?")[0] ?? "/";
+      const dashboard = path === DASHBOARD_PATH || path.startsWith(`${DASHBOARD_PATH}/`);
+      const needsKey =
+        dashboard ||
+        !READ_METHODS.has(request.method) ||
+        (options.readAccess === "key" && !OPEN_PATHS.has(path));
+      const key = keyFromAuthorization(request.headers.authorization);
+      if (!key) {
+        if (needsKey) return deny(reply, dashboard, "this request needs an API key");
+        return;
+      }
+      let result: Awaited<ReturnType<ApiKeyVerifier["verify"]>>;
+      try {
+        result = await verifier.verify(key);
+      } catch (error) {
+        request.log.error({ err: error }, "could not check the API key");
+        return reply.code(503).send({
+          statusCode: 503,
+          error: "Service Unavailable",
+          message: "could not check the API key: Postgres is unreachable; retry later",
+        });
+      }
+      if (result.ok) {
+        request.principal = result.principal;
+        return;
+      }
+      // A bad key is refused even where none is needed: the client should learn it is wrong.
+      request.log.info({ reason: result.reason }, "API key refused");
+      return deny(reply, dashboard, `the API key is not valid (${result.reason})`);
+    });
+  },
+  { name: "auth", dependencies: ["database"] },
+);
+
+function deny(reply: FastifyReply, dashboard: boolean, why: string): FastifyReply {
+  const hint = "send `Authorization: Bearer KEY` with a key from API_KEYS or `nasvae keys create`";
+  return reply
+    .code(401)
+    .header(
+      "www-authenticate",
+      dashboard ? 'Basic realm="nasvae dashboard", charset="UTF-8"' : 'Bearer realm="nasvae"',
+    )
+    .send({ statusCode: 401, error: "Unauthorized", message: `${why}: ${hint}` });
+}

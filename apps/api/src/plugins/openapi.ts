@@ -1,0 +1,43 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import fp from "fastify-plugin";
+
+export const DOCS_PATH = "/docs";
+
+/**
+ * The OpenAPI document, generated from the routes' TypeBox schemas (served at /docs/json and
+ * /docs/yaml), and Swagger UI at /docs. Registered before the routes so that it sees them all.
+ */
+export default fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: "3.1.0",
+        info: {
+          title: "nasvae",
+          description:
+            "Neural architecture search with a graph VAE: create search campaigns, follow them, read their results. Writes need an API key (`Authorization: Bearer KEY`).",
+          version: "0.1.0",
+        },
+        tags: [
+          { name: "campaigns", description: "Search campaigns and their results" },
+          { name: "architectures", description: "Cells and everything measured about them" },
+          { name: "operations", description: "Health and metrics" },
+        ],
+        components: {
+          securitySchemes: {
+            apiKey: {
+              type: "http",
+              scheme: "bearer",
+              description: "A key from API_KEYS or `nasvae keys create`",
+            },
+          },
+        },
+      },
+      // Pages, the dashboard and the docs themselves are not part of the JSON API.
+      hideUntagged: true,
+    });
+    await app.register(swaggerUi, { routePrefix: DOCS_PATH, staticCSP: true });
+  },
+  { name: "openapi" },
+);
