@@ -8,7 +8,7 @@ import { createWriteStream } from "node:fs";
 import { parseArgs } from "node:util";
 import { envSchema, parseEnv } from "@nasvae/config";
 import { migrate, parseDatabaseUrl } from "@nasvae/db";
-import { appEnv, LocalStack, waitForHttp } from "./lib/local-stack.ts";
+import { appEnv, LocalStack, localApiKeys, waitForHttp } from "./lib/local-stack.ts";
 import { formatLogLine } from "./lib/log-format.ts";
 import { exitUnlessServicesUp } from "./lib/preflight.ts";
 
@@ -22,7 +22,10 @@ const { values: args } = parseArgs({
     keep: { type: "boolean", default: false },
   },
 });
-const env = parseEnv(envSchema("DATABASE_URL", "REDIS_URL", "QUEUE_PREFIX", "PORT", "WORKERS"));
+const env = parseEnv(
+  envSchema("DATABASE_URL", "REDIS_URL", "QUEUE_PREFIX", "PORT", "WORKERS", "API_KEYS"),
+);
+const apiKeys = localApiKeys(env.API_KEYS);
 const base = `http://127.0.0.1:${env.PORT}`;
 const logPath = "nasvae-demo.log";
 
@@ -49,7 +52,7 @@ if (
 
 const log = createWriteStream(logPath);
 const stack = new LocalStack({
-  env: appEnv(env),
+  env: appEnv({ ...env, API_KEYS: apiKeys.API_KEYS }),
   workers: env.WORKERS,
   onLine: (name, line) => log.write(`${formatLogLine(name, line)}\n`),
 });
@@ -76,7 +79,7 @@ const body = {
 };
 const created = await fetch(`${base}/campaigns`, {
   method: "POST",
-  headers: { "content-type": "application/json" },
+  headers: { "content-type": "application/json", authorization: `Bearer ${apiKeys.key}` },
   body: JSON.stringify(body),
 });
 const createdBody = (await created.json()) as { id: string; message?: string };
@@ -150,8 +153,16 @@ if (best) {
 const psqlUrl = target.connectionString;
 const searchPath = target.schema === "public" ? "" : `SET search_path TO ${target.schema}; `;
 console.log("\nWhere to look next:");
-console.log(`  API        ${base}/campaigns/${id}   and   ${base}/campaigns/${id}/evaluations`);
-console.log(`  Dashboard  ${base}/admin/queues`);
+console.log(`  Page       ${base}/ui/campaigns/${id}   (with --keep, while the stack runs)`);
+console.log(
+  `  API        ${base}/campaigns/${id}   and   ${base}/campaigns/${id}/evaluations   (reference: ${base}/docs)`,
+);
+console.log(`  Dashboard  ${base}/admin/queues   (user: anything, password: the API key)`);
+console.log(
+  apiKeys.generated
+    ? `  API key    ${apiKeys.key}   (made for this run; set API_KEYS to choose your own)`
+    : "  API key    the first of API_KEYS",
+);
 console.log(
   `  SQL        psql "${psqlUrl}" -c "${searchPath}SELECT round, arch_string, validation_accuracy, test_accuracy, flops, params, worker FROM campaign_evaluations WHERE campaign_id = '${id}' ORDER BY validation_accuracy DESC LIMIT 10"`,
 );

@@ -1,6 +1,7 @@
 // Runs the whole stack as separate local processes: the API, the coordinator and N workers.
 // Used by `npm start`, the demo and the end-to-end tests.
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 
@@ -18,13 +19,33 @@ export function appEnv(config: {
   REDIS_URL: string;
   QUEUE_PREFIX: string;
   PORT: number;
+  API_KEYS: string;
 }): Record<string, string> {
   return {
     DATABASE_URL: config.DATABASE_URL,
     REDIS_URL: config.REDIS_URL,
     QUEUE_PREFIX: config.QUEUE_PREFIX,
     PORT: String(config.PORT),
+    API_KEYS: config.API_KEYS,
   };
+}
+
+/**
+ * The API key of a local stack: the first of API_KEYS when it is set; otherwise a fresh random
+ * one for this run only, so that access control stays on without any setup.
+ */
+export function localApiKeys(setting: string): {
+  API_KEYS: string;
+  key: string;
+  generated: boolean;
+} {
+  const first = setting
+    .split(",")
+    .map((key) => key.trim())
+    .find((key) => key.length > 0);
+  if (first) return { API_KEYS: setting, key: first, generated: false };
+  const key = `nasvae_local_${randomBytes(24).toString("base64url")}`;
+  return { API_KEYS: key, key, generated: true };
 }
 
 export interface StackOptions {
@@ -48,10 +69,18 @@ export class LocalStack {
   constructor(private readonly options: StackOptions) {}
 
   start(): void {
+    // Processes on one host share its ports: with METRICS_PORT=P set, the coordinator's metrics
+    // server takes P and worker N's takes P + N (0, any free port, stays 0 for all).
+    const metricsPort = Number(this.options.env.METRICS_PORT ?? process.env.METRICS_PORT ?? "");
+    const workerMetrics = (i: number): Record<string, string> =>
+      metricsPort > 0 ? { METRICS_PORT: String(metricsPort + i) } : {};
     this.spawn("api", entryPoints.api);
     this.spawn("coordinator", entryPoints.coordinator);
     for (let i = 1; i <= (this.options.workers ?? 2); i++) {
-      this.spawn(`worker-${i}`, entryPoints.worker, { WORKER_NAME: `worker-${i}` });
+      this.spawn(`worker-${i}`, entryPoints.worker, {
+        WORKER_NAME: `worker-${i}`,
+        ...workerMetrics(i),
+      });
     }
   }
 
