@@ -1,0 +1,20 @@
+import type { Command } from "../command.ts";
+import { createCommand } from "./create.ts";
+import { keysCreateCommand, keysListCommand, keysRevokeCommand } from "./keys.ts";
+import { listCommand } from "./list.ts";
+import { paretoCommand } from "./pareto.ts";
+import { exportCommand, resultsCommand } from "./results.ts";
+import { watchCommand } from "./watch.ts";
+
+/** Every command, in the order `nasvae --help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  createCommand,
+  watchCommand,
+  listCommand,
+  resultsCommand,
+  exportCommand,
+  paretoCommand,
+  keysCreateCommand,
+  keysListCommand,
+  keysRevokeCommand,
+];
