@@ -1,22 +1,45 @@
 import {
   type Campaign,
-  campaignProgress,
+  type CampaignSummary,
+  campaignSummaries,
   type Database,
   type Evaluation,
   findBestTrial,
-  modelSummary,
   type TrialWithResult,
 } from "@nasvae/db";
+import { type CellGraph, cellGraph } from "@nasvae/search-space";
 import type { CampaignResponse } from "./schemas/campaign.ts";
 
 /** The campaign as GET /campaigns/:id shows it: settings, progress and best result so far. */
 export async function campaignView(db: Database, campaign: Campaign): Promise<CampaignResponse> {
-  const [progress, best, rounds, model] = await Promise.all([
-    campaignProgress(db, campaign.id),
-    findBestTrial(db, campaign.id),
-    db.round.count({ where: { campaignId: campaign.id } }),
-    modelSummary(db, campaign.id),
+  const [view] = await campaignViews(db, [campaign]);
+  return view as CampaignResponse;
+}
+
+/**
+ * Views of many campaigns (GET /campaigns): three grouped queries for all of them, plus one
+ * indexed query per campaign for its best trial.
+ */
+export async function campaignViews(
+  db: Database,
+  campaigns: Campaign[],
+): Promise<CampaignResponse[]> {
+  const ids = campaigns.map((campaign) => campaign.id);
+  const [summaries, bests] = await Promise.all([
+    campaignSummaries(db, ids),
+    Promise.all(ids.map((id) => findBestTrial(db, id))),
   ]);
+  return campaigns.map((campaign, i) => {
+    const summary = summaries.get(campaign.id) as CampaignSummary;
+    return toView(campaign, summary, bests[i] ?? null);
+  });
+}
+
+function toView(
+  campaign: Campaign,
+  { progress, rounds, model }: CampaignSummary,
+  best: (TrialWithResult & { evaluation: Evaluation }) | null,
+): CampaignResponse {
   return {
     id: campaign.id,
     name: campaign.name,
@@ -34,7 +57,12 @@ export async function campaignView(db: Database, campaign: Campaign): Promise<Ca
       cached: progress.cached,
       rounds,
     },
-    best: best ? architectureResult(best) : null,
+    best: best
+      ? {
+          ...architectureResult(best),
+          graph: drawableCell(campaign.searchSpace, best.architecture.archString),
+        }
+      : null,
     model,
     error: campaign.error,
     createdAt: campaign.createdAt.toISOString(),
@@ -46,10 +74,20 @@ export async function campaignView(db: Database, campaign: Campaign): Promise<Ca
 /** A trial's architecture with its measured figures. The stored representative of the class. */
 export function architectureResult(trial: TrialWithResult & { evaluation: Evaluation }) {
   return {
+    architectureId: trial.architectureId,
     architecture: trial.architecture.archString,
     validationAccuracy: trial.evaluation.validationAccuracy,
     testAccuracy: trial.evaluation.testAccuracy,
     flops: trial.evaluation.flops,
     params: trial.evaluation.params,
   };
+}
+
+/** The cell's drawing model; null for a string its space cannot parse (never kept from a search). */
+function drawableCell(searchSpace: string, archString: string): CellGraph | null {
+  try {
+    return cellGraph(searchSpace, archString);
+  } catch {
+    return null;
+  }
 }

@@ -10,6 +10,7 @@ export {
 } from "./migrator.ts";
 export * from "./repositories/api-keys.ts";
 export * from "./repositories/architectures.ts";
+export * from "./repositories/campaign-summaries.ts";
 export * from "./repositories/campaigns.ts";
 export * from "./repositories/evaluations.ts";
 export * from "./repositories/learning-curves.ts";

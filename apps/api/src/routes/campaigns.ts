@@ -10,7 +10,7 @@ import { evaluatorFingerprint, validateEvaluatorSpec } from "@nasvae/evaluators"
 import { redisAddress, startCampaignJob } from "@nasvae/jobs";
 import type { FastifyPluginAsync } from "fastify";
 import type { Static } from "typebox";
-import { architectureResult, campaignView } from "../campaign-view.ts";
+import { architectureResult, campaignView, campaignViews } from "../campaign-view.ts";
 import {
   CampaignListQuery,
   CampaignPage,
@@ -113,7 +113,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     async (request) => {
       const { status, limit, offset } = request.query;
       const page = await listCampaigns(app.db, { ...(status ? { status } : {}), limit, offset });
-      const items = await Promise.all(page.items.map((campaign) => campaignView(app.db, campaign)));
+      const items = await campaignViews(app.db, page.items);
       return { items, total: page.total, limit, offset };
     },
   );

@@ -47,27 +47,6 @@ export async function finishCampaign(
   return count === 1;
 }
 
-export interface CampaignProgress {
-  completed: number;
-  pending: number;
-  failed: number;
-  cached: number;
-}
-
-export async function campaignProgress(db: Database, id: string): Promise<CampaignProgress> {
-  const groups = await db.trial.groupBy({
-    by: ["status", "cached"],
-    where: { campaignId: id },
-    _count: { _all: true },
-  });
-  const progress: CampaignProgress = { completed: 0, pending: 0, failed: 0, cached: 0 };
-  for (const group of groups) {
-    progress[group.status] += group._count._all;
-    if (group.cached && group.status === "completed") progress.cached += group._count._all;
-  }
-  return progress;
-}
-
 /** Campaigns, newest first, optionally of one status. */
 export async function listCampaigns(
   db: Database,

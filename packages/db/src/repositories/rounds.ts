@@ -162,31 +162,3 @@ export function findLatestSnapshot(
     orderBy: { roundIndex: "desc" },
   });
 }
-
-export interface ModelSummary {
-  strategy: string;
-  backend: string | null;
-  snapshots: number;
-  lastRound: number;
-  sizeBytes: number;
-}
-
-/** What GET /campaigns/:id shows of a campaign's model: its backend and saved snapshots. */
-export async function modelSummary(db: Database, campaignId: string): Promise<ModelSummary | null> {
-  const [latest, snapshots] = await Promise.all([
-    db.modelSnapshot.findFirst({
-      where: { campaignId },
-      orderBy: { roundIndex: "desc" },
-      select: { strategy: true, backend: true, roundIndex: true, sizeBytes: true },
-    }),
-    db.modelSnapshot.count({ where: { campaignId } }),
-  ]);
-  if (!latest) return null;
-  return {
-    strategy: latest.strategy,
-    backend: latest.backend,
-    snapshots,
-    lastRound: latest.roundIndex,
-    sizeBytes: latest.sizeBytes,
-  };
-}
