@@ -1,3 +1,4 @@
+export type { CellGraph, CellGraphEdge, CellGraphNode } from "./cell-graph.ts";
 export { type Dag, oneHot, validateDag } from "./dag.ts";
 export { formatArchString, parseArchString } from "./nas-bench-201/arch-string.ts";
 export { canonicalHash, canonicalString } from "./nas-bench-201/canonical.ts";
@@ -10,6 +11,7 @@ export {
   type Nb201Cell,
   type Nb201Edges,
 } from "./nas-bench-201/cell.ts";
+export { nb201CellGraph } from "./nas-bench-201/cell-graph.ts";
 export {
   type LayerCost,
   type NetworkCost,
@@ -44,6 +46,7 @@ export { sampleCell } from "./nas-bench-201/sampling.ts";
 export { NB201_SEARCH_SPACE_ID, nasBench201SearchSpace } from "./nas-bench-201/search-space.ts";
 export { createRandom, Mulberry32, type Random } from "./random.ts";
 export {
+  cellGraph,
   getSearchSpace,
   isSearchSpaceId,
   SEARCH_SPACE_IDS,

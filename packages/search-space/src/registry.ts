@@ -1,3 +1,4 @@
+import type { CellGraph } from "./cell-graph.ts";
 import { NB201_SEARCH_SPACE_ID, nasBench201SearchSpace } from "./nas-bench-201/search-space.ts";
 
 /** Every search space the system knows, keyed by id. */
@@ -19,4 +20,10 @@ export function getSearchSpace(id: string): (typeof searchSpaces)[SearchSpaceId]
     throw new Error(`Unknown search space "${id}" (known: ${SEARCH_SPACE_IDS.join(", ")})`);
   }
   return searchSpaces[id];
+}
+
+/** The drawing model of a cell given as its search space's string; throws if either is unknown. */
+export function cellGraph(searchSpaceId: string, archString: string): CellGraph {
+  const space = getSearchSpace(searchSpaceId);
+  return space.graph(space.parse(archString));
 }

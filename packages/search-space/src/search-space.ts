@@ -1,3 +1,4 @@
+import type { CellGraph } from "./cell-graph.ts";
 import type { Dag } from "./dag.ts";
 import type { Random } from "./random.ts";
 
@@ -30,5 +31,7 @@ export interface SearchSpace<Cell, CostOptions = unknown, Cost = unknown> {
   /** Graph-model encoding (operations on nodes, topologically ordered). */
   toDag(cell: Cell): Dag;
   fromDag(dag: Dag): Cell;
+  /** What to draw: nodes and the edges that carry data (see CellGraph). */
+  graph(cell: Cell): CellGraph;
   cost(cell: Cell, options?: CostOptions): Cost;
 }

@@ -48,11 +48,27 @@ const Timestamp = Type.String({ format: "date-time" });
 const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
 
 export const ArchitectureResult = Type.Object({
+  architectureId: Type.String({
+    format: "uuid",
+    description: "the architecture's isomorphism class",
+  }),
   architecture: Type.String({ description: "the cell in the search space's notation" }),
   validationAccuracy: Type.Number({ description: "%, the signal the search sees" }),
   testAccuracy: Type.Number({ description: "%, reported, never used by the search" }),
   flops: Type.Number({ description: "multiply-accumulates of one forward pass" }),
   params: Type.Number({ description: "parameter count" }),
+});
+
+/** A cell to draw (CellGraph of @nasvae/search-space): edges whose op is `none` are left out. */
+export const CellGraph = Type.Object({
+  nodes: Type.Array(Type.Object({ id: Type.Integer(), label: Type.String() })),
+  edges: Type.Array(
+    Type.Object({
+      from: Type.Integer(),
+      to: Type.Integer(),
+      op: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
 });
 
 export const CampaignResponse = Type.Object({
@@ -72,7 +88,13 @@ export const CampaignResponse = Type.Object({
     cached: Type.Integer({ description: "answered from earlier evaluations, no job run" }),
     rounds: Type.Integer(),
   }),
-  best: Type.Union([ArchitectureResult, Type.Null()]),
+  best: Type.Union([
+    Type.Intersect([
+      ArchitectureResult,
+      Type.Object({ graph: Type.Union([CellGraph, Type.Null()], { description: "to draw" }) }),
+    ]),
+    Type.Null(),
+  ]),
   model: Type.Union([
     Type.Object({
       strategy: Type.String(),

@@ -2,6 +2,7 @@ import type { SearchSpace } from "../search-space.ts";
 import { formatArchString, parseArchString } from "./arch-string.ts";
 import { canonicalHash, canonicalString } from "./canonical.ts";
 import type { Nb201Cell } from "./cell.ts";
+import { nb201CellGraph } from "./cell-graph.ts";
 import { type NetworkCost, type NetworkCostOptions, networkCost } from "./cost.ts";
 import { fromNodeDag, NB201_NODE_DAG_VOCABULARY, toNodeDag } from "./encoding.ts";
 import { allCells, NB201_SPACE_SIZE } from "./enumerate.ts";
@@ -25,5 +26,6 @@ export const nasBench201SearchSpace: SearchSpace<Nb201Cell, NetworkCostOptions, 
   enumerate: allCells,
   toDag: toNodeDag,
   fromDag: fromNodeDag,
+  graph: nb201CellGraph,
   cost: networkCost,
 };

@@ -1,0 +1,61 @@
+import Type from "typebox";
+
+const Timestamp = Type.String({ format: "date-time" });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+export const RoundTrial = Type.Object({
+  id: Type.String({ format: "uuid", description: "the trial (its evaluate job is trial-<id>)" }),
+  architectureId: Type.String({ format: "uuid" }),
+  architecture: Type.String({ description: "the cell as the strategy proposed it" }),
+  status: Type.Enum(["pending", "completed", "failed"]),
+  cached: Type.Boolean({ description: "answered from an earlier evaluation, no job run" }),
+  predictedAccuracy: Nullable(
+    Type.Number({ description: "%, the proposing model's prediction (model-based rounds)" }),
+  ),
+  predictedFlops: Nullable(Type.Number()),
+  validationAccuracy: Nullable(Type.Number({ description: "%, null until evaluated" })),
+  testAccuracy: Nullable(Type.Number()),
+  flops: Nullable(Type.Number()),
+  params: Nullable(Type.Number()),
+  error: Nullable(Type.String({ description: "why the evaluation failed for good" })),
+  finishedAt: Nullable(Timestamp),
+});
+
+export const RoundItem = Type.Object({
+  index: Type.Integer(),
+  status: Type.Enum(["running", "completed", "failed"]),
+  strategy: Type.String(),
+  proposed: Type.Integer(),
+  counts: Type.Object({
+    completed: Type.Integer({ description: "cached ones included" }),
+    pending: Type.Integer(),
+    failed: Type.Integer(),
+    cached: Type.Integer(),
+  }),
+  createdAt: Timestamp,
+  finishedAt: Nullable(Timestamp),
+  durationMs: Nullable(Type.Integer({ description: "proposal to close; null while running" })),
+  info: Type.Object(
+    {
+      phase: Nullable(Type.String({ description: "e.g. random, model, evolution" })),
+      backend: Nullable(Type.String({ description: "TensorFlow.js backend that trained" })),
+      proposeMs: Nullable(Type.Number({ description: "time the strategy took to propose" })),
+      trainMs: Nullable(Type.Number({ description: "model training within the proposal" })),
+      searchMs: Nullable(Type.Number({ description: "latent search within the proposal" })),
+      loss: Nullable(Type.Number({ description: "total training loss at the end" })),
+    },
+    { description: "what the strategy reported of its proposal" },
+  ),
+  trials: Type.Array(RoundTrial),
+});
+
+export const RoundList = Type.Object({ items: Type.Array(RoundItem) });
+
+export const RoundQuery = Type.Object(
+  {
+    /** Pollers keep the rounds that have completed and ask only for the ones after. */
+    fromRound: Type.Integer({ minimum: 0, default: 0, description: "first round index listed" }),
+  },
+  { additionalProperties: false },
+);
