@@ -18,7 +18,12 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(label: string, workers = 2): Promise<TestStack> {
+/** `env`: more settings for every process (e.g. METRICS_PORT). */
+export async function startTestStack(
+  label: string,
+  workers = 2,
+  env: Record<string, string> = {},
+): Promise<TestStack> {
   const port = 3100 + Math.floor(Math.random() * 800);
   const database = await createTestDatabase(label.replaceAll("-", "_"));
   const redis = await createTestQueues(label);
@@ -31,6 +36,7 @@ export async function startTestStack(label: string, workers = 2): Promise<TestSt
       QUEUE_PREFIX: redis.prefix,
       PORT: String(port),
       API_KEYS: apiKey,
+      ...env,
     },
     workers,
     onLine: (name, line) => output.push(`${name}: ${line}`),

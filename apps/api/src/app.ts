@@ -1,11 +1,20 @@
 import type { FastifyPluginAsync } from "fastify";
+import { parseKeyList } from "./auth/credentials.ts";
 import type { ApiConfig } from "./config.ts";
+import auth from "./plugins/auth.ts";
 import bullBoard from "./plugins/bull-board.ts";
+import cors from "./plugins/cors.ts";
 import database from "./plugins/database.ts";
 import errorHandler from "./plugins/error-handler.ts";
+import metrics from "./plugins/metrics.ts";
+import openapi from "./plugins/openapi.ts";
 import queues from "./plugins/queues.ts";
+import rateLimit from "./plugins/rate-limit.ts";
+import { architectureRoutes } from "./routes/architectures.ts";
 import { campaignRoutes } from "./routes/campaigns.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { pageRoutes } from "./routes/pages.ts";
+import { roundRoutes } from "./routes/rounds.ts";
 import { validatorCompiler } from "./validation.ts";
 
 /** What the app needs to run; tests pass these directly. Optional ones default as in config.ts. */
@@ -26,10 +35,26 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(errorHandler);
   await fastify.register(database, { databaseUrl: options.DATABASE_URL });
   await fastify.register(queues, { redisUrl: options.REDIS_URL, prefix: options.QUEUE_PREFIX });
-  await fastify.register(bullBoard);
+  await fastify.register(cors, { origins: parseKeyList(options.CORS_ORIGINS) });
+  await fastify.register(auth, {
+    keys: parseKeyList(options.API_KEYS),
+    readAccess: options.READ_ACCESS ?? "public",
+  });
+  await fastify.register(rateLimit, {
+    perMinute: options.RATE_LIMIT_PER_MINUTE ?? 1200,
+    redisUrl: options.REDIS_URL,
+    prefix: options.QUEUE_PREFIX,
+  });
+  await fastify.register(openapi);
+  // Before the routes, so that its request timing hook sees them all.
+  await fastify.register(metrics);
+  await fastify.register(bullBoard, { readOnly: options.DASHBOARD_READ_ONLY ?? false });
   await fastify.register(healthRoutes);
   await fastify.register(campaignRoutes, {
     maxBudget: options.MAX_BUDGET,
     redisUrl: options.REDIS_URL,
   });
+  await fastify.register(architectureRoutes);
+  await fastify.register(roundRoutes);
+  await fastify.register(pageRoutes);
 };

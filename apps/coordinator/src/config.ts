@@ -6,6 +6,8 @@ export const coordinatorEnvSchema = envSchema(
   "QUEUE_PREFIX",
   "LOG_LEVEL",
   "SHUTDOWN_TIMEOUT_MS",
+  "METRICS_PORT",
+  "METRICS_HOST",
 );
 
 export type CoordinatorConfig = ReturnType<typeof loadCoordinatorConfig>;

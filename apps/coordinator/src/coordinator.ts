@@ -1,8 +1,17 @@
 import type { Logger } from "@nasvae/config";
 import { type Database, findCampaign, finishRound, markCampaignRunning } from "@nasvae/db";
-import { type JobQueues, parsePayload, queueNames, roundJob, startCampaignJob } from "@nasvae/jobs";
+import {
+  type JobQueues,
+  jobLogBindings,
+  parsePayload,
+  queueNames,
+  roundJob,
+  startCampaignJob,
+} from "@nasvae/jobs";
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { CoordinatorMetrics } from "./metrics.ts";
+import { roundOutcome } from "./round-outcome.ts";
 import { RoundPlanner } from "./round-planner.ts";
 
 export interface CoordinatorOptions {
@@ -11,6 +20,8 @@ export interface CoordinatorOptions {
   /** A connection for the BullMQ workers (maxRetriesPerRequest: null). */
   connection: Redis;
   log: Logger;
+  /** Where its round and predictor metrics go. Default: a registry of its own. */
+  metrics?: CoordinatorMetrics;
 }
 
 /**
@@ -19,11 +30,13 @@ export interface CoordinatorOptions {
  * both processors can be repeated safely, so BullMQ's at-least-once delivery is enough.
  */
 export class Coordinator {
+  readonly metrics: CoordinatorMetrics;
   private readonly planner: RoundPlanner;
   private readonly workers: Worker[] = [];
 
   constructor(private readonly options: CoordinatorOptions) {
-    this.planner = new RoundPlanner(options.db, options.queues, options.log);
+    this.metrics = options.metrics ?? new CoordinatorMetrics();
+    this.planner = new RoundPlanner(options.db, options.queues, this.metrics);
   }
 
   start(): void {
@@ -38,7 +51,10 @@ export class Coordinator {
     );
     for (const worker of this.workers) {
       worker.on("failed", (job, error) =>
-        log.error({ queue: worker.name, jobId: job?.id, err: error }, "coordinator job failed"),
+        log.error(
+          { ...(job ? jobLogBindings(job) : { queue: worker.name }), err: error },
+          "coordinator job failed",
+        ),
       );
       worker.on("error", (error) => log.error({ queue: worker.name, err: error }, "worker error"));
     }
@@ -46,31 +62,52 @@ export class Coordinator {
 
   async startCampaign(job: Job): Promise<void> {
     const { campaignId } = parsePayload(startCampaignJob, job.data);
+    // Every line about this job, the planner's included, names the job and the campaign.
+    const log = this.options.log.child(jobLogBindings(job));
     const campaign = await findCampaign(this.options.db, campaignId);
     if (!campaign) {
-      this.options.log.warn({ campaignId, jobId: job.id }, "campaign job for an unknown campaign");
+      log.warn("campaign job for an unknown campaign");
       return;
     }
     if (await markCampaignRunning(this.options.db, campaignId)) {
-      this.options.log.info({ campaignId, name: campaign.name }, "campaign running");
+      log.info({ name: campaign.name }, "campaign running");
     }
-    await this.planner.planFrom(campaignId, 0);
+    await this.planner.planFrom(campaignId, 0, log);
   }
 
   async finishRound(job: Job): Promise<void> {
     const { campaignId, roundId, roundIndex } = parsePayload(roundJob, job.data);
+    const { db } = this.options;
+    const log = this.options.log.child(jobLogBindings(job)); // with roundId and round
     // Children that failed for good: their job key ends with the trial's jobId, trial-<id>.
     const failures = new Map<string, string>();
     for (const [key, reason] of Object.entries(await job.getIgnoredChildrenFailures())) {
       const trialId = /trial-([0-9a-f-]{36})$/.exec(key)?.[1];
       if (trialId) failures.set(trialId, reason);
     }
-    const round = await finishRound(this.options.db, roundId, failures);
-    this.options.log.info(
-      { campaignId, roundId, round: roundIndex, failed: failures.size, status: round.status },
+    // A redelivered job finds the round closed already: it is measured once, on its first close.
+    const wasRunning =
+      (await db.round.findUnique({ where: { id: roundId }, select: { status: true } }))?.status ===
+      "running";
+    const round = await finishRound(db, roundId, failures);
+    const outcome = wasRunning ? await roundOutcome(db, round) : undefined;
+    if (outcome) this.metrics.observeRound(round.strategy, outcome);
+    log.info(
+      {
+        failed: failures.size,
+        status: round.status,
+        ...(outcome
+          ? {
+              durationMs: Math.round(outcome.durationSeconds * 1000),
+              predictorMeanAbsoluteError: outcome.meanAbsoluteError,
+            }
+          : {}),
+      },
       "round finished",
     );
-    await this.planner.planFrom(campaignId, roundIndex + 1);
+    // The next round's lines carry its own index, not this one's.
+    const planLog = this.options.log.child({ queue: job.queueName, jobId: job.id, campaignId });
+    await this.planner.planFrom(campaignId, roundIndex + 1, planLog);
   }
 
   /** Stops taking jobs; running ones finish first (BullMQ's graceful close). */

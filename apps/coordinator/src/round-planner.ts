@@ -14,6 +14,8 @@ import {
 import { evaluateJob, type JobQueues, roundJob } from "@nasvae/jobs";
 import { createRandom, getSearchSpace } from "@nasvae/search-space";
 import { createStrategy, type Observation, type StrategySpec } from "@nasvae/strategies";
+import type { CoordinatorMetrics } from "./metrics.ts";
+import { roundOutcome } from "./round-outcome.ts";
 import { roundSeed } from "./round-seed.ts";
 
 /**
@@ -21,12 +23,15 @@ import { roundSeed } from "./round-seed.ts";
  * then enqueues it as a BullMQ flow (a parent "round" job whose children are "evaluate" jobs).
  * Every step is safe to repeat: a retried job finds the round already written and re-adds the
  * same flow, whose jobIds make the second add a no-op.
+ *
+ * Each call logs to the logger it is given: the job's, bound to its jobId and campaignId; each
+ * round's lines add its index (`round`) and, once written, its id.
  */
 export class RoundPlanner {
   constructor(
     private readonly db: Database,
     private readonly queues: JobQueues,
-    private readonly log: Logger,
+    private readonly metrics: CoordinatorMetrics,
   ) {}
 
   /**
@@ -34,34 +39,38 @@ export class RoundPlanner {
    * Rounds whose candidates were all answered from the cache need no jobs: planning then
    * continues at once with the next round.
    */
-  async planFrom(campaignId: string, index: number): Promise<void> {
+  async planFrom(campaignId: string, index: number, log: Logger): Promise<void> {
     for (let roundIndex = index; ; roundIndex += 1) {
       const campaign = await findCampaign(this.db, campaignId);
       if (!campaign) throw new Error(`campaign ${campaignId} does not exist`);
       if (campaign.status !== "running") {
-        this.log.info(
-          { campaignId, status: campaign.status },
-          "campaign not running; no round planned",
-        );
+        log.info({ status: campaign.status }, "campaign not running; no round planned");
         return;
       }
+      const roundLog = log.child({ round: roundIndex });
       const round =
         (await findRound(this.db, campaignId, roundIndex)) ??
-        (await this.proposeRound(campaign, roundIndex));
+        (await this.proposeRound(campaign, roundIndex, roundLog));
       if (!round) return;
       const pending = round.trials.filter((trial) => trial.status === "pending");
       if (pending.length > 0 && round.status === "running") {
-        await this.enqueueRound(campaign, round);
+        await this.enqueueRound(campaign, round, roundLog);
         return;
       }
       if (round.status === "running") {
         // Every candidate was already evaluated (by this or another campaign).
-        await this.db.round.update({
+        const closed = await this.db.round.update({
           where: { id: round.id },
           data: { status: "completed", finishedAt: new Date() },
         });
-        this.log.info(
-          { campaignId, roundId: round.id, round: roundIndex, cached: round.trials.length },
+        const outcome = await roundOutcome(this.db, closed);
+        this.metrics.observeRound(closed.strategy, outcome);
+        roundLog.info(
+          {
+            roundId: round.id,
+            cached: round.trials.length,
+            predictorMeanAbsoluteError: outcome.meanAbsoluteError,
+          },
           "round completed from cache",
         );
       }
@@ -69,12 +78,16 @@ export class RoundPlanner {
   }
 
   /** Writes the next round, or ends the campaign; returns null when there is nothing to run. */
-  private async proposeRound(campaign: Campaign, index: number): Promise<RoundWithTrials | null> {
+  private async proposeRound(
+    campaign: Campaign,
+    index: number,
+    log: Logger,
+  ): Promise<RoundWithTrials | null> {
     const trials = await listTrials(this.db, campaign.id);
     const completed = trials.filter((t) => t.status === "completed").length;
     const remaining = campaign.budgetEvaluations - completed;
     if (remaining <= 0) {
-      await this.finish(campaign, "completed");
+      await this.finish(campaign, "completed", log);
       return null;
     }
     const previous = index > 0 ? trials.filter((t) => t.round.index === index - 1) : [];
@@ -83,6 +96,7 @@ export class RoundPlanner {
       await this.finish(
         campaign,
         "failed",
+        log,
         `every evaluation of round ${index - 1} failed: ${reason}`,
       );
       return null;
@@ -114,9 +128,11 @@ export class RoundPlanner {
       roundIndex: index,
       ...(snapshot ? { state: new Uint8Array(snapshot.state) } : {}),
     });
+    const proposeMs = performance.now() - started;
+    this.metrics.observeProposal(strategy.kind, proposeMs / 1000, info);
     if (candidates.length === 0) {
-      this.log.warn({ campaignId: campaign.id }, "search space exhausted before the budget");
-      await this.finish(campaign, "completed");
+      log.warn("search space exhausted before the budget");
+      await this.finish(campaign, "completed", log);
       return null;
     }
     const round = await createRound(this.db, {
@@ -128,7 +144,7 @@ export class RoundPlanner {
       candidates,
       info: {
         ...info,
-        proposeMs: Math.round(performance.now() - started),
+        proposeMs: Math.round(proposeMs),
       } as Prisma.InputJsonObject,
       ...(state
         ? {
@@ -140,16 +156,14 @@ export class RoundPlanner {
           }
         : {}),
     });
-    this.log.info(
+    log.info(
       {
-        campaignId: campaign.id,
         roundId: round.id,
-        round: index,
         proposed: candidates.length,
         cached: round.trials.filter((t) => t.cached).length,
         evaluationsDone: completed,
         budget: campaign.budgetEvaluations,
-        proposeMs: Math.round(performance.now() - started),
+        proposeMs: Math.round(proposeMs),
         warmStart: snapshot ? snapshot.roundIndex : null,
         ...(info ? { info } : {}),
       },
@@ -158,7 +172,11 @@ export class RoundPlanner {
     return round;
   }
 
-  private async enqueueRound(campaign: Campaign, round: RoundWithTrials): Promise<void> {
+  private async enqueueRound(
+    campaign: Campaign,
+    round: RoundWithTrials,
+    log: Logger,
+  ): Promise<void> {
     const parent = { campaignId: campaign.id, roundId: round.id, roundIndex: round.index };
     const parentJobId = roundJob.jobId(parent);
     if (await this.queues.byName.rounds.getJob(parentJobId)) return; // enqueued before a retry
@@ -187,15 +205,18 @@ export class RoundPlanner {
         };
       }),
     });
-    this.log.info(
-      { campaignId: campaign.id, roundId: round.id, round: round.index, jobs: pending.length },
-      "round enqueued",
-    );
+    log.info({ roundId: round.id, jobs: pending.length }, "round enqueued");
   }
 
-  private async finish(campaign: Campaign, status: "completed" | "failed", error?: string) {
+  private async finish(
+    campaign: Campaign,
+    status: "completed" | "failed",
+    log: Logger,
+    error?: string,
+  ) {
     if (await finishCampaign(this.db, campaign.id, status, error)) {
-      this.log.info({ campaignId: campaign.id, status, error }, `campaign ${status}`);
+      this.metrics.campaignsFinished.inc({ status });
+      log.info({ status, error }, `campaign ${status}`);
     }
   }
 }

@@ -9,6 +9,8 @@ export const workerEnvSchema = envSchema(
   "SHUTDOWN_TIMEOUT_MS",
   "WORKER_CONCURRENCY",
   "WORKER_NAME",
+  "METRICS_PORT",
+  "METRICS_HOST",
 );
 
 export function loadWorkerConfig(env: Record<string, string | undefined> = process.env) {

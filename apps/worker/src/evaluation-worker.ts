@@ -8,10 +8,11 @@ import {
   recordEvaluation,
 } from "@nasvae/db";
 import { type EvaluatorSpec, validateEvaluatorSpec } from "@nasvae/evaluators";
-import { evaluateJob, parsePayload, queueNames } from "@nasvae/jobs";
+import { evaluateJob, jobLogBindings, parsePayload, queueNames } from "@nasvae/jobs";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { EvaluatorCache } from "./evaluator-cache.ts";
+import { type EvaluationLabels, WorkerMetrics } from "./metrics.ts";
 
 export interface EvaluationWorkerOptions {
   db: Database;
@@ -23,6 +24,8 @@ export interface EvaluationWorkerOptions {
   /** Recorded with every evaluation this worker computes. */
   name: string;
   log: Logger;
+  /** Where its evaluation metrics go. Default: a registry of its own (nobody scrapes it). */
+  metrics?: WorkerMetrics;
 }
 
 /** What an evaluate job returns (also kept by BullMQ as the job's return value). */
@@ -45,8 +48,11 @@ export interface EvaluateJobResult {
 export class EvaluationWorker {
   private worker: Worker | undefined;
   private readonly evaluators = new EvaluatorCache();
+  readonly metrics: WorkerMetrics;
 
-  constructor(private readonly options: EvaluationWorkerOptions) {}
+  constructor(private readonly options: EvaluationWorkerOptions) {
+    this.metrics = options.metrics ?? new WorkerMetrics();
+  }
 
   start(): void {
     const { connection, prefix, concurrency = 1, log } = this.options;
@@ -57,12 +63,23 @@ export class EvaluationWorker {
       name: this.options.name,
     });
     this.worker.on("failed", (job, error) =>
-      log.error({ jobId: job?.id, attempt: job?.attemptsMade, err: error }, "evaluation failed"),
+      log.error(
+        { ...(job ? jobLogBindings(job) : {}), attempt: job?.attemptsMade, err: error },
+        "evaluation failed",
+      ),
     );
     this.worker.on("error", (error) => log.error({ err: error }, "worker error"));
   }
 
+  /** Processes one evaluate job, measured (duration by outcome, evaluations in progress). */
   async process(job: Job): Promise<EvaluateJobResult> {
+    const labels: EvaluationLabels = { evaluator: "unknown", dataset: "unknown" };
+    return this.metrics.measure(labels, () => this.evaluate(job, labels));
+  }
+
+  private async evaluate(job: Job, labels: EvaluationLabels): Promise<EvaluateJobResult> {
+    // Every line about this job names its campaign, round and trial (and the worker, from main).
+    const log = this.options.log.child(jobLogBindings(job));
     let payload: ReturnType<typeof parsePayload<typeof evaluateJob.payload>>;
     let spec: EvaluatorSpec;
     try {
@@ -72,20 +89,22 @@ export class EvaluationWorker {
       // Malformed work stays malformed: retrying cannot help.
       throw new UnrecoverableError((error as Error).message);
     }
-    const { db, log } = this.options;
-    const context = { jobId: job.id, campaignId: payload.campaignId, trialId: payload.trialId };
+    // Labels only from a validated spec: their values stay few, whatever a payload holds.
+    labels.evaluator = spec.kind;
+    labels.dataset = spec.dataset;
+    const { db } = this.options;
 
     const trial = await findTrial(db, payload.trialId);
     if (!trial) throw new UnrecoverableError(`trial ${payload.trialId} does not exist`);
     if (trial.status === "completed" && trial.evaluation) {
-      log.info(context, "trial already recorded (duplicate delivery)");
+      log.info("trial already recorded (duplicate delivery)");
       return toResult(trial.id, trial.evaluation, true);
     }
 
     const known = await findEvaluation(db, payload.architectureId, payload.evaluatorFingerprint);
     if (known) {
       await completeTrialFromCache(db, trial.id, known.id);
-      log.info({ ...context, evaluationId: known.id }, "evaluation reused from cache");
+      log.info({ evaluationId: known.id }, "evaluation reused from cache");
       return toResult(trial.id, known, true);
     }
 
@@ -110,7 +129,6 @@ export class EvaluationWorker {
     });
     log.info(
       {
-        ...context,
         evaluationId: evaluation.id,
         arch: payload.archString,
         validationAccuracy: evaluation.validationAccuracy,

@@ -2,11 +2,23 @@
 import { createLogger, onShutdown } from "@nasvae/config";
 import { createDatabase } from "@nasvae/db";
 import { createRedisConnection } from "@nasvae/jobs";
+import { createRegistry, startMetricsServer } from "@nasvae/metrics";
 import { loadWorkerConfig } from "./config.ts";
 import { EvaluationWorker } from "./evaluation-worker.ts";
+import { WorkerMetrics } from "./metrics.ts";
 
 const config = loadWorkerConfig();
 const log = createLogger("worker", config.LOG_LEVEL).child({ worker: config.WORKER_NAME });
+const metrics = new WorkerMetrics(createRegistry());
+// Before taking any job: a port that cannot be bound stops the process at once, loudly.
+const metricsServer =
+  config.METRICS_PORT === undefined
+    ? undefined
+    : await startMetricsServer({
+        registry: metrics.registry,
+        port: config.METRICS_PORT,
+        host: config.METRICS_HOST,
+      });
 const db = createDatabase(config.DATABASE_URL, { maxConnections: config.WORKER_CONCURRENCY + 2 });
 const connection = createRedisConnection(config.REDIS_URL, {
   forWorker: true,
@@ -19,12 +31,22 @@ const worker = new EvaluationWorker({
   concurrency: config.WORKER_CONCURRENCY,
   name: config.WORKER_NAME,
   log,
+  metrics,
 });
 worker.start();
-log.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX }, "worker started");
+log.info(
+  {
+    concurrency: config.WORKER_CONCURRENCY,
+    prefix: config.QUEUE_PREFIX,
+    metrics: metricsServer ? `${metricsServer.url}/metrics` : null,
+  },
+  "worker started",
+);
 
 onShutdown({ log, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, async () => {
   await worker.close();
   connection.disconnect();
   await db.$disconnect();
+  // Last: the evaluations that finished during the shutdown can still be scraped until here.
+  await metricsServer?.close();
 });

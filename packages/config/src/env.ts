@@ -58,6 +58,15 @@ export const envFields = {
   WORKER_NAME: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   /** Stack (`npm start`, demo): worker processes to start. */
   WORKERS: Type.Integer({ minimum: 0, maximum: 64, default: 2 }),
+  /**
+   * Worker, coordinator: port of their own /metrics and /livez server (the API serves both on
+   * PORT). Unset (default): no server. Containers use 9464, each in its own network namespace,
+   * so scaled workers do not clash; `npm start` gives the coordinator this port and worker N
+   * this port + N. 0 picks a free port (logged).
+   */
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65_535 })),
+  /** Worker, coordinator: address of the metrics server; 0.0.0.0 in containers. */
+  METRICS_HOST: Type.String({ default: "127.0.0.1" }),
 } satisfies TProperties;
 
 /**

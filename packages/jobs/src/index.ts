@@ -6,5 +6,6 @@ export {
   type JobDefinition,
   parsePayload,
 } from "./job-definition.ts";
+export { type JobLogBindings, jobLogBindings } from "./log-bindings.ts";
 export { type QueueName, queueNames } from "./queue-names.ts";
 export { JobQueues } from "./queues.ts";

@@ -1,30 +1,78 @@
-import type { FastifyPluginAsync } from "fastify";
-import Type from "typebox";
+import { withTimeout } from "@nasvae/metrics";
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from "fastify";
+import Type, { type Static } from "typebox";
 
-const Health = Type.Object({
+/**
+ * Longest wait for each dependency's answer. Under Kubernetes' default probe timeout (1 s), so
+ * that a hung Postgres or Redis makes readiness answer 503 rather than time out.
+ */
+const CHECK_TIMEOUT_MS = 900;
+
+const DependencyState = Type.Enum(["up", "down"]);
+
+const Readiness = Type.Object({
   status: Type.Enum(["ok", "degraded"]),
-  postgres: Type.Enum(["up", "down"]),
-  redis: Type.Enum(["up", "down"]),
+  postgres: DependencyState,
+  redis: DependencyState,
 });
 
-/** GET /healthz: 200 when Postgres and Redis both answer, 503 otherwise. */
+const Liveness = Type.Object({ status: Type.Literal("ok") });
+
+/** Whether Postgres and Redis each answer a trivial request in time. */
+async function checkDependencies(app: FastifyInstance): Promise<Static<typeof Readiness>> {
+  const state = (check: Promise<unknown>, what: string) =>
+    withTimeout(check, CHECK_TIMEOUT_MS, what).then(
+      () => "up" as const,
+      () => "down" as const,
+    );
+  const [postgres, redis] = await Promise.all([
+    state(app.db.$queryRaw`SELECT 1`, "postgres check"),
+    state(app.queues.connection.ping(), "redis check"),
+  ]);
+  const ok = postgres === "up" && redis === "up";
+  return { status: ok ? "ok" : "degraded", postgres, redis };
+}
+
+/**
+ * Probes: GET /livez (the process serves requests; checks nothing else, so an orchestrator does
+ * not restart the API for a database outage) and GET /readyz (Postgres and Redis answer: send
+ * traffic). GET /healthz is /readyz under its older name, kept for existing scripts.
+ */
 export const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get(
-    "/healthz",
-    { schema: { response: { 200: Health, 503: Health } } },
-    async (_request, reply) => {
-      const [postgres, redis] = await Promise.all([
-        app.db.$queryRaw`SELECT 1`.then(
-          () => "up" as const,
-          () => "down" as const,
-        ),
-        app.queues.connection.ping().then(
-          () => "up" as const,
-          () => "down" as const,
-        ),
-      ]);
-      const ok = postgres === "up" && redis === "up";
-      return reply.code(ok ? 200 : 503).send({ status: ok ? "ok" : "degraded", postgres, redis });
+    "/livez",
+    {
+      schema: {
+        summary: "Liveness: 200 while the API process serves requests; checks no dependency",
+        tags: ["operations"],
+        response: { 200: Liveness },
+      },
     },
+    async () => ({ status: "ok" as const }),
+  );
+
+  const readiness = {
+    tags: ["operations"],
+    response: { 200: Readiness, 503: Readiness },
+  };
+  const ready = async (_request: unknown, reply: FastifyReply) => {
+    const health = await checkDependencies(app);
+    return reply.code(health.status === "ok" ? 200 : 503).send(health);
+  };
+  app.get(
+    "/readyz",
+    {
+      schema: {
+        ...readiness,
+        summary:
+          "Readiness: 200 when Postgres and Redis both answer, else 503 naming which is down",
+      },
+    },
+    ready,
+  );
+  app.get(
+    "/healthz",
+    { schema: { ...readiness, summary: "Same as /readyz (its older name, kept for scripts)" } },
+    ready,
   );
 };
