@@ -18,20 +18,37 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+/** Where the processes find their services, when not where the tests' own clients do. */
+export interface TestStackOptions {
+  /** Redis of the processes and of `redis` (e.g. a redis-server a fault test kills). */
+  redisUrl?: string;
+  /**
+   * Port on 127.0.0.1 the processes reach Postgres on (a fault-injecting proxy); the test's own
+   * client, `database.db`, still connects directly.
+   */
+  databasePort?: number;
+}
+
 /** `env`: more settings for every process (e.g. METRICS_PORT). */
 export async function startTestStack(
   label: string,
   workers = 2,
   env: Record<string, string> = {},
+  options: TestStackOptions = {},
 ): Promise<TestStack> {
   const port = 3100 + Math.floor(Math.random() * 800);
   const database = await createTestDatabase(label.replaceAll("-", "_"));
-  const redis = await createTestQueues(label);
+  const redis = await createTestQueues(label, options.redisUrl);
+  const databaseUrl = new URL(database.url);
+  if (options.databasePort !== undefined) {
+    databaseUrl.hostname = "127.0.0.1";
+    databaseUrl.port = String(options.databasePort);
+  }
   const output: string[] = [];
   const apiKey = `nasvae_test_${randomBytes(16).toString("hex")}`;
   const stack = new LocalStack({
     env: {
-      DATABASE_URL: database.url,
+      DATABASE_URL: databaseUrl.toString(),
       REDIS_URL: redis.redisUrl,
       QUEUE_PREFIX: redis.prefix,
       PORT: String(port),

@@ -11,6 +11,7 @@ import openapi from "./plugins/openapi.ts";
 import queues from "./plugins/queues.ts";
 import rateLimit from "./plugins/rate-limit.ts";
 import { architectureRoutes } from "./routes/architectures.ts";
+import { campaignControlRoutes } from "./routes/campaign-control.ts";
 import { campaignRoutes } from "./routes/campaigns.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { pageRoutes } from "./routes/pages.ts";
@@ -54,6 +55,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
     maxBudget: options.MAX_BUDGET,
     redisUrl: options.REDIS_URL,
   });
+  await fastify.register(campaignControlRoutes, { redisUrl: options.REDIS_URL });
   await fastify.register(architectureRoutes);
   await fastify.register(roundRoutes);
   await fastify.register(pageRoutes);

@@ -9,6 +9,9 @@ import type {
 } from "./api-types.ts";
 import { CliError } from "./errors.ts";
 
+/** POST /campaigns/:id/<action> (docs/campaign-control.md). */
+export type CampaignAction = "pause" | "resume" | "cancel";
+
 /** The API's largest page (`limit`). */
 export const MAX_PAGE_SIZE = 1000;
 
@@ -40,6 +43,11 @@ export class ApiClient {
 
   getCampaign(id: string): Promise<Campaign> {
     return this.request("GET", `/campaigns/${encodeURIComponent(id)}`);
+  }
+
+  /** Pauses, resumes or cancels a campaign; resolves to the campaign after the change. */
+  controlCampaign(id: string, action: CampaignAction): Promise<Campaign> {
+    return this.request("POST", `/campaigns/${encodeURIComponent(id)}/${action}`);
   }
 
   listCampaigns(query: { status?: CampaignStatus; limit: number; offset?: number }) {

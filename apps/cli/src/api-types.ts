@@ -1,9 +1,10 @@
 // The shapes of the API's answers that the CLI reads (see apps/api/src/schemas/campaign.ts).
 
-export type CampaignStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
+export type CampaignStatus = "queued" | "running" | "paused" | "completed" | "failed" | "cancelled";
 export const CAMPAIGN_STATUSES: readonly CampaignStatus[] = [
   "queued",
   "running",
+  "paused",
   "completed",
   "failed",
   "cancelled",

@@ -8,6 +8,11 @@ export const coordinatorEnvSchema = envSchema(
   "SHUTDOWN_TIMEOUT_MS",
   "METRICS_PORT",
   "METRICS_HOST",
+  "DATABASE_RETRY_TIMEOUT_MS",
+  "RECONCILE_INTERVAL_MS",
+  "LOCK_DURATION_MS",
+  "STALLED_INTERVAL_MS",
+  "MAX_STALLED_COUNT",
 );
 
 export type CoordinatorConfig = ReturnType<typeof loadCoordinatorConfig>;

@@ -5,11 +5,14 @@ import {
   jobLogBindings,
   parsePayload,
   queueNames,
+  resumeCampaignJob,
   roundJob,
   startCampaignJob,
 } from "@nasvae/jobs";
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { resumeCampaign } from "./campaign-resume.ts";
+import { JobGuard } from "./job-guard.ts";
 import { CoordinatorMetrics } from "./metrics.ts";
 import { roundOutcome } from "./round-outcome.ts";
 import { RoundPlanner } from "./round-planner.ts";
@@ -22,6 +25,16 @@ export interface CoordinatorOptions {
   log: Logger;
   /** Where its round and predictor metrics go. Default: a registry of its own. */
   metrics?: CoordinatorMetrics;
+  /**
+   * Reliability settings (docs/reliability.md): how long a job retries while Postgres is
+   * unreachable before it is postponed (default 5 min); BullMQ's job lock (default 2 min),
+   * stalled-job check (default 30 s) and how often a job may be recovered from a dead
+   * coordinator (default 3).
+   */
+  databaseRetryTimeoutMs?: number;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  maxStalledCount?: number;
 }
 
 /**
@@ -33,9 +46,15 @@ export class Coordinator {
   readonly metrics: CoordinatorMetrics;
   private readonly planner: RoundPlanner;
   private readonly workers: Worker[] = [];
+  /** Runs every job through Postgres outages; knows which campaigns have a job running here. */
+  readonly guard: JobGuard;
 
   constructor(private readonly options: CoordinatorOptions) {
     this.metrics = options.metrics ?? new CoordinatorMetrics();
+    this.guard = new JobGuard({
+      timeoutMs: options.databaseRetryTimeoutMs ?? 300_000,
+      log: options.log,
+    });
     this.planner = new RoundPlanner(options.db, options.queues, this.metrics);
   }
 
@@ -44,10 +63,30 @@ export class Coordinator {
     // Model training yields to the event loop every few steps, so BullMQ renews job locks while
     // it runs; a longer lock than the default 30 s is a margin for the synchronous stretches in
     // between (a step, encoding the whole space) on a slow or busy machine.
-    const common = { connection, prefix: queues.prefix, concurrency: 4, lockDuration: 2 * 60_000 };
+    const common = {
+      connection,
+      prefix: queues.prefix,
+      concurrency: 4,
+      lockDuration: this.options.lockDurationMs ?? 2 * 60_000,
+      stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+      maxStalledCount: this.options.maxStalledCount ?? 3,
+    };
+    // Postgres unreachable: the job is run again in place, then postponed (job-guard.ts).
+    const guarded = (processor: (job: Job) => Promise<void>) => (job: Job, token?: string) =>
+      this.guard.run(job, token, () => processor(job));
     this.workers.push(
-      new Worker(queueNames.campaigns, (job) => this.startCampaign(job), common),
-      new Worker(queueNames.rounds, (job) => this.finishRound(job), common),
+      new Worker(
+        queueNames.campaigns,
+        guarded((job) =>
+          job.name === resumeCampaignJob.name ? this.resumeCampaign(job) : this.startCampaign(job),
+        ),
+        common,
+      ),
+      new Worker(
+        queueNames.rounds,
+        guarded((job) => this.finishRound(job)),
+        common,
+      ),
     );
     for (const worker of this.workers) {
       worker.on("failed", (job, error) =>
@@ -73,6 +112,17 @@ export class Coordinator {
       log.info({ name: campaign.name }, "campaign running");
     }
     await this.planner.planFrom(campaignId, 0, log);
+  }
+
+  /** A resumed campaign (POST /campaigns/:id/resume): plan again where it stopped. */
+  async resumeCampaign(job: Job): Promise<void> {
+    const { campaignId } = parsePayload(resumeCampaignJob, job.data);
+    const { db, queues } = this.options;
+    await resumeCampaign(
+      { db, queues, planner: this.planner },
+      campaignId,
+      this.options.log.child(jobLogBindings(job)),
+    );
   }
 
   async finishRound(job: Job): Promise<void> {

@@ -6,6 +6,7 @@ import { createRegistry, startMetricsServer } from "@nasvae/metrics";
 import { loadCoordinatorConfig } from "./config.ts";
 import { Coordinator } from "./coordinator.ts";
 import { CoordinatorMetrics } from "./metrics.ts";
+import { Reconciler } from "./reconciler.ts";
 
 const config = loadCoordinatorConfig();
 const log = createLogger("coordinator", config.LOG_LEVEL);
@@ -25,8 +26,28 @@ const connection = createRedisConnection(config.REDIS_URL, {
   connectionName: "coordinator",
 });
 const queues = new JobQueues(connection, config.QUEUE_PREFIX);
-const coordinator = new Coordinator({ db, queues, connection, log, metrics });
+const coordinator = new Coordinator({
+  db,
+  queues,
+  connection,
+  log,
+  metrics,
+  databaseRetryTimeoutMs: config.DATABASE_RETRY_TIMEOUT_MS,
+  stalledIntervalMs: config.STALLED_INTERVAL_MS,
+  maxStalledCount: config.MAX_STALLED_COUNT,
+  ...(config.LOCK_DURATION_MS === undefined ? {} : { lockDurationMs: config.LOCK_DURATION_MS }),
+});
 coordinator.start();
+// Rebuilds from Postgres the work in flight that Redis lost: now, periodically and whenever the
+// Redis connection is ready again (docs/reliability.md).
+const reconciler = new Reconciler({
+  db,
+  queues,
+  log,
+  intervalMs: config.RECONCILE_INTERVAL_MS,
+  isBusy: (campaignId) => coordinator.guard.isBusy(campaignId),
+});
+reconciler.start(connection);
 log.info(
   {
     prefix: config.QUEUE_PREFIX,
@@ -36,6 +57,7 @@ log.info(
 );
 
 onShutdown({ log, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, async () => {
+  await reconciler.close();
   await coordinator.close();
   await queues.close();
   connection.disconnect();

@@ -11,10 +11,11 @@ import {
   type Prisma,
   type RoundWithTrials,
 } from "@nasvae/db";
-import { evaluateJob, type JobQueues, roundJob } from "@nasvae/jobs";
+import { type JobQueues, roundJob } from "@nasvae/jobs";
 import { createRandom, getSearchSpace } from "@nasvae/search-space";
 import { createStrategy, type Observation, type StrategySpec } from "@nasvae/strategies";
 import type { CoordinatorMetrics } from "./metrics.ts";
+import { roundFlow, roundPayload } from "./round-flow.ts";
 import { roundOutcome } from "./round-outcome.ts";
 import { roundSeed } from "./round-seed.ts";
 
@@ -177,34 +178,10 @@ export class RoundPlanner {
     round: RoundWithTrials,
     log: Logger,
   ): Promise<void> {
-    const parent = { campaignId: campaign.id, roundId: round.id, roundIndex: round.index };
-    const parentJobId = roundJob.jobId(parent);
+    const parentJobId = roundJob.jobId(roundPayload(campaign, round));
     if (await this.queues.byName.rounds.getJob(parentJobId)) return; // enqueued before a retry
     const pending = round.trials.filter((trial) => trial.status === "pending");
-    await this.queues.flows.add({
-      name: roundJob.name,
-      queueName: roundJob.queue,
-      data: parent,
-      opts: { ...roundJob.options, jobId: parentJobId },
-      children: pending.map((trial) => {
-        const payload = {
-          campaignId: campaign.id,
-          roundId: round.id,
-          trialId: trial.id,
-          architectureId: trial.architectureId,
-          searchSpace: campaign.searchSpace,
-          archString: trial.archString,
-          evaluator: campaign.evaluator as Record<string, unknown>,
-          evaluatorFingerprint: campaign.evaluatorFingerprint,
-        };
-        return {
-          name: evaluateJob.name,
-          queueName: evaluateJob.queue,
-          data: payload,
-          opts: { ...evaluateJob.options, jobId: evaluateJob.jobId(payload) },
-        };
-      }),
-    });
+    await this.queues.flows.add(roundFlow(campaign, round, pending));
     log.info({ roundId: round.id, jobs: pending.length }, "round enqueued");
   }
 

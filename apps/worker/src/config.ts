@@ -11,6 +11,11 @@ export const workerEnvSchema = envSchema(
   "WORKER_NAME",
   "METRICS_PORT",
   "METRICS_HOST",
+  "DATABASE_RETRY_TIMEOUT_MS",
+  "LOCK_DURATION_MS",
+  "STALLED_INTERVAL_MS",
+  "MAX_STALLED_COUNT",
+  "EVALUATION_DELAY_MS",
 );
 
 export function loadWorkerConfig(env: Record<string, string | undefined> = process.env) {

@@ -11,6 +11,8 @@ import { type EvaluatorSpec, validateEvaluatorSpec } from "@nasvae/evaluators";
 import { evaluateJob, jobLogBindings, parsePayload, queueNames } from "@nasvae/jobs";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { admitEvaluation, type HoldDelay, type SkippedEvaluation } from "./campaign-gate.ts";
+import { DatabaseOutagePolicy } from "./database-outage.ts";
 import { EvaluatorCache } from "./evaluator-cache.ts";
 import { type EvaluationLabels, WorkerMetrics } from "./metrics.ts";
 
@@ -26,6 +28,19 @@ export interface EvaluationWorkerOptions {
   log: Logger;
   /** Where its evaluation metrics go. Default: a registry of its own (nobody scrapes it). */
   metrics?: WorkerMetrics;
+  /** How long jobs of a paused campaign are held between looks (campaign-gate.ts). */
+  holdDelay?: HoldDelay;
+  /**
+   * Reliability settings (docs/reliability.md): how long a job retries while Postgres is
+   * unreachable before it is postponed (default 5 min); BullMQ's job lock and stalled-job check
+   * (defaults 30 s) and how often a job may be recovered from a dead worker (default 3); a
+   * test-only delay added to every evaluation (default 0).
+   */
+  databaseRetryTimeoutMs?: number;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  maxStalledCount?: number;
+  evaluationDelayMs?: number;
 }
 
 /** What an evaluate job returns (also kept by BullMQ as the job's return value). */
@@ -47,20 +62,34 @@ export interface EvaluateJobResult {
  */
 export class EvaluationWorker {
   private worker: Worker | undefined;
-  private readonly evaluators = new EvaluatorCache();
+  private readonly evaluators: EvaluatorCache;
+  private readonly outage: DatabaseOutagePolicy;
   readonly metrics: WorkerMetrics;
 
   constructor(private readonly options: EvaluationWorkerOptions) {
     this.metrics = options.metrics ?? new WorkerMetrics();
+    this.evaluators = new EvaluatorCache({ delayMs: options.evaluationDelayMs ?? 0 });
+    this.outage = new DatabaseOutagePolicy({
+      timeoutMs: options.databaseRetryTimeoutMs ?? 300_000,
+      log: options.log,
+    });
   }
 
   start(): void {
     const { connection, prefix, concurrency = 1, log } = this.options;
-    this.worker = new Worker(queueNames.evaluations, (job) => this.process(job), {
+    // Postgres unreachable: the job is retried in place, then postponed (database-outage.ts).
+    const processor = (job: Job, token?: string) =>
+      this.outage.run(job, token, () => this.handle(job, token));
+    this.worker = new Worker(queueNames.evaluations, processor, {
       connection,
       prefix,
       concurrency,
       name: this.options.name,
+      // The lock is renewed while an evaluation runs; a killed worker's job is run again once
+      // it has expired and a stalled check (any worker's) has seen it.
+      lockDuration: this.options.lockDurationMs ?? 30_000,
+      stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+      maxStalledCount: this.options.maxStalledCount ?? 3,
     });
     this.worker.on("failed", (job, error) =>
       log.error(
@@ -69,6 +98,16 @@ export class EvaluationWorker {
       ),
     );
     this.worker.on("error", (error) => log.error({ err: error }, "worker error"));
+  }
+
+  /**
+   * Runs one evaluate job as BullMQ delivers it: held if its campaign is paused, skipped if it
+   * was cancelled (campaign-gate.ts), otherwise processed.
+   */
+  async handle(job: Job, token?: string): Promise<EvaluateJobResult | SkippedEvaluation> {
+    const log = this.options.log.child(jobLogBindings(job));
+    const skipped = await admitEvaluation(this.options.db, job, token, log, this.options.holdDelay);
+    return skipped ?? this.process(job);
   }
 
   /** Processes one evaluate job, measured (duration by outcome, evaluations in progress). */
@@ -108,11 +147,25 @@ export class EvaluationWorker {
       return toResult(trial.id, known, true);
     }
 
-    const evaluator = this.evaluators.get(payload.evaluatorFingerprint, spec);
-    const started = performance.now();
-    const result = await evaluator.evaluate(payload.archString);
-    const durationMs = performance.now() - started;
-    const { evaluation, inserted } = await recordEvaluation(db, {
+    // Computed once per delivery, even if recording it has to wait for Postgres; a result that
+    // a postponed run left with the job is recorded as is.
+    const result = await this.outage.carriedFor(job).computeOnce(async () => {
+      log.info({ arch: payload.archString }, "evaluation started");
+      const evaluator = this.evaluators.get(payload.evaluatorFingerprint, spec);
+      const started = performance.now();
+      const measured = await evaluator.evaluate(payload.archString);
+      return {
+        validationAccuracy: measured.validationAccuracy,
+        testAccuracy: measured.testAccuracy,
+        flops: measured.flops,
+        params: measured.params,
+        metrics: measured.metrics ?? {},
+        worker: this.options.name,
+        durationMs: performance.now() - started,
+      };
+    });
+    const { durationMs } = result;
+    const { evaluation, inserted, trialCompleted } = await recordEvaluation(db, {
       trialId: trial.id,
       architectureId: payload.architectureId,
       evaluatorFingerprint: payload.evaluatorFingerprint,
@@ -122,9 +175,9 @@ export class EvaluationWorker {
         testAccuracy: result.testAccuracy,
         flops: result.flops,
         params: result.params,
-        metrics: (result.metrics ?? {}) as Record<string, string>,
+        metrics: result.metrics as Record<string, string>,
       },
-      worker: this.options.name,
+      worker: result.worker,
       durationMs,
     });
     log.info(
@@ -134,6 +187,8 @@ export class EvaluationWorker {
         validationAccuracy: evaluation.validationAccuracy,
         durationMs: Math.round(durationMs),
         inserted,
+        // False when the campaign was cancelled meanwhile: the row is kept, the trial stays failed.
+        trialCompleted,
       },
       "evaluation recorded",
     );

@@ -1,4 +1,13 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { createEvaluator, type Evaluator, type EvaluatorSpec } from "@nasvae/evaluators";
+
+export interface EvaluatorCacheOptions {
+  /**
+   * Tests and benchmarks only (EVALUATION_DELAY_MS): every evaluation takes this much longer,
+   * a stand-in for training time, so that a fault can strike in the middle of one. Default 0.
+   */
+  delayMs?: number;
+}
 
 /**
  * One evaluator per distinct spec for the life of the process, so that e.g. the
@@ -7,12 +16,26 @@ import { createEvaluator, type Evaluator, type EvaluatorSpec } from "@nasvae/eva
 export class EvaluatorCache {
   private readonly evaluators = new Map<string, Evaluator>();
 
+  constructor(private readonly options: EvaluatorCacheOptions = {}) {}
+
   get(fingerprint: string, spec: EvaluatorSpec): Evaluator {
     let evaluator = this.evaluators.get(fingerprint);
     if (!evaluator) {
-      evaluator = createEvaluator(spec);
+      evaluator = delayed(createEvaluator(spec), this.options.delayMs ?? 0);
       this.evaluators.set(fingerprint, evaluator);
     }
     return evaluator;
   }
+}
+
+function delayed(evaluator: Evaluator, delayMs: number): Evaluator {
+  if (delayMs <= 0) return evaluator;
+  return {
+    async evaluate(archString) {
+      const result = await evaluator.evaluate(archString);
+      await sleep(delayMs);
+      return result;
+    },
+    fingerprint: () => evaluator.fingerprint(),
+  };
 }

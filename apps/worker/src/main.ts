@@ -32,6 +32,11 @@ const worker = new EvaluationWorker({
   name: config.WORKER_NAME,
   log,
   metrics,
+  databaseRetryTimeoutMs: config.DATABASE_RETRY_TIMEOUT_MS,
+  stalledIntervalMs: config.STALLED_INTERVAL_MS,
+  maxStalledCount: config.MAX_STALLED_COUNT,
+  evaluationDelayMs: config.EVALUATION_DELAY_MS,
+  ...(config.LOCK_DURATION_MS === undefined ? {} : { lockDurationMs: config.LOCK_DURATION_MS }),
 });
 worker.start();
 log.info(

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "@nasvae/db";
 import { createRegistry, Gauge, Histogram, type Registry } from "@nasvae/metrics";
 
 /** How an evaluate job ended: computed and recorded, answered by an existing result, or threw. */
@@ -47,13 +48,24 @@ export class WorkerMetrics {
     const started = performance.now();
     this.evaluationsInProgress.inc();
     let outcome: EvaluationOutcome = "failed";
+    // A run that ended with Postgres unreachable is run again in place (database-outage.ts):
+    // only the run that ends the job is observed.
+    let retried = false;
     try {
       const result = await run();
       outcome = result.cached ? "cached" : "completed";
       return result;
+    } catch (error) {
+      retried = isDatabaseUnavailable(error);
+      throw error;
     } finally {
       this.evaluationsInProgress.dec();
-      this.evaluationDuration.observe({ ...labels, outcome }, (performance.now() - started) / 1000);
+      if (!retried) {
+        this.evaluationDuration.observe(
+          { ...labels, outcome },
+          (performance.now() - started) / 1000,
+        );
+      }
     }
   }
 }

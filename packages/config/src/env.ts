@@ -67,6 +67,39 @@ export const envFields = {
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65_535 })),
   /** Worker, coordinator: address of the metrics server; 0.0.0.0 in containers. */
   METRICS_HOST: Type.String({ default: "127.0.0.1" }),
+  /**
+   * Worker, coordinator: how long a job keeps retrying its database work while Postgres is
+   * unreachable (backoff from 250 ms to 5 s) before it is postponed: moved back to the queue for
+   * as long (1 to 30 s) without spending one of its attempts, a computed result kept with it. So
+   * a Postgres outage of any length fails no job. See docs/reliability.md.
+   */
+  DATABASE_RETRY_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 300_000 }),
+  /**
+   * Coordinator: how often the reconciler compares the work in flight in Redis with Postgres and
+   * re-enqueues what Redis lost (it also runs at start and whenever the Redis connection comes
+   * back). 0: only then.
+   */
+  RECONCILE_INTERVAL_MS: Type.Integer({ minimum: 0, default: 30_000 }),
+  /**
+   * Worker, coordinator: BullMQ's job lock. A job whose process died is run again once its lock
+   * has expired and a stalled check has seen it. Unset (default): 30 s for workers (renewed
+   * while an evaluation runs), 2 min for the coordinator (model training has long synchronous
+   * stretches).
+   */
+  LOCK_DURATION_MS: Type.Optional(Type.Integer({ minimum: 1000 })),
+  /** Worker, coordinator: how often they look for jobs whose lock has expired (stalled jobs). */
+  STALLED_INTERVAL_MS: Type.Integer({ minimum: 100, default: 30_000 }),
+  /**
+   * Worker, coordinator: how many times one job may be given back after its process died (or
+   * was stopped past SHUTDOWN_TIMEOUT_MS) before it fails for good (BullMQ's default is 1: a
+   * second crash or redeploy would fail the job). Crashes do not spend its attempts.
+   */
+  MAX_STALLED_COUNT: Type.Integer({ minimum: 0, default: 3 }),
+  /**
+   * Worker, for tests and benchmarks only: holds every evaluation it computes this much longer,
+   * as a stand-in for training time (the table answers in microseconds). Default 0.
+   */
+  EVALUATION_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
 } satisfies TProperties;
 
 /**

@@ -16,7 +16,15 @@ export interface DatabaseOptions {
 export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): Database {
   const target = parseDatabaseUrl(databaseUrl);
   const adapter = new PrismaPg(
-    { connectionString: target.connectionString, max: options.maxConnections ?? 10 },
+    {
+      connectionString: target.connectionString,
+      max: options.maxConnections ?? 10,
+      // A server that does not answer (a network cut) fails the connect after 10 s instead of
+      // hanging it forever, so callers can tell "unreachable" and retry (see availability.ts);
+      // keep-alive probes find pooled connections that died silently.
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+    },
     { schema: target.schema },
   );
   return new PrismaClient({ adapter });

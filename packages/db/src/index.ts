@@ -1,3 +1,9 @@
+export {
+  type DatabaseRetryOptions,
+  DatabaseUnavailableError,
+  isDatabaseUnavailable,
+  retryWhileDatabaseUnavailable,
+} from "./availability.ts";
 export { createDatabase, type Database, type DatabaseOptions } from "./client.ts";
 export { type DatabaseTarget, parseDatabaseUrl, quoteIdentifier } from "./database-url.ts";
 export * from "./generated/client.ts";
@@ -10,6 +16,7 @@ export {
 } from "./migrator.ts";
 export * from "./repositories/api-keys.ts";
 export * from "./repositories/architectures.ts";
+export * from "./repositories/campaign-control.ts";
 export * from "./repositories/campaign-summaries.ts";
 export * from "./repositories/campaigns.ts";
 export * from "./repositories/evaluations.ts";

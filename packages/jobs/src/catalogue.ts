@@ -23,6 +23,22 @@ export const startCampaignJob = defineJob({
 });
 
 /**
+ * Continue a resumed campaign (POST /campaigns/:id/resume): the coordinator starts it if it was
+ * paused before it started, and plans from its first unfinished round. One job per resume:
+ * jobId `campaign-<id>-resume-<resumedAt>` (milliseconds), in the campaigns queue.
+ */
+export const resumeCampaignJob = defineJob({
+  queue: queueNames.campaigns,
+  name: "resume-campaign",
+  payload: Type.Object(
+    { campaignId: Uuid, resumedAt: Type.Integer({ minimum: 0 }) },
+    { additionalProperties: false },
+  ),
+  jobId: ({ campaignId, resumedAt }) => `campaign-${campaignId}-resume-${resumedAt}`,
+  options: { attempts: 5, backoff: { type: "exponential", delay: 1000 }, ...retention },
+});
+
+/**
  * A round's parent job. Its children are the round's evaluate jobs; BullMQ runs it once they
  * have all finished, and the coordinator then closes the round and plans the next one.
  */
@@ -55,6 +71,26 @@ export const evaluateJob = defineJob({
       archString: Type.String(),
       evaluator: Type.Record(Type.String(), Type.Unknown()),
       evaluatorFingerprint: Type.String(),
+      /**
+       * Set by a worker that computed the result but could not record it (Postgres stayed
+       * unreachable): the job is postponed with it, and the next run records it as is instead
+       * of computing it again.
+       */
+      result: Type.Optional(
+        Type.Object(
+          {
+            validationAccuracy: Type.Number(),
+            testAccuracy: Type.Number(),
+            flops: Type.Number(),
+            params: Type.Number(),
+            metrics: Type.Record(Type.String(), Type.Unknown()),
+            /** The worker that computed it, and how long it took. */
+            worker: Type.String(),
+            durationMs: Type.Number({ minimum: 0 }),
+          },
+          { additionalProperties: false },
+        ),
+      ),
     },
     { additionalProperties: false },
   ),

@@ -1,4 +1,10 @@
-export { evaluateJob, roundJob, startCampaignJob } from "./catalogue.ts";
+export {
+  type CampaignJobRefs,
+  promoteHeldJobs,
+  type RemovedJobs,
+  removeCampaignJobs,
+} from "./campaign-jobs.ts";
+export { evaluateJob, resumeCampaignJob, roundJob, startCampaignJob } from "./catalogue.ts";
 export { createRedisConnection, type RedisConnectionOptions, redisAddress } from "./connection.ts";
 export {
   defineJob,
@@ -7,5 +13,6 @@ export {
   parsePayload,
 } from "./job-definition.ts";
 export { type JobLogBindings, jobLogBindings } from "./log-bindings.ts";
+export { postponeDelay, postponeJob } from "./postpone.ts";
 export { type QueueName, queueNames } from "./queue-names.ts";
 export { JobQueues } from "./queues.ts";

@@ -15,13 +15,17 @@ export interface TestQueues {
   cleanup(): Promise<void>;
 }
 
-export async function createTestQueues(label = "test"): Promise<TestQueues> {
+/** `redisUrl`: another Redis than the shared one (e.g. one a fault test kills). */
+export async function createTestQueues(
+  label = "test",
+  redisUrl = testRedisUrl,
+): Promise<TestQueues> {
   const prefix = `${label}-${randomBytes(4).toString("hex")}`;
-  const connection = createRedisConnection(testRedisUrl, { forWorker: true });
+  const connection = createRedisConnection(redisUrl, { forWorker: true });
   const queues = new JobQueues(connection, prefix);
   return {
     prefix,
-    redisUrl: testRedisUrl,
+    redisUrl,
     connection,
     queues,
     async cleanup() {

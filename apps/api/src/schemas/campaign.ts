@@ -71,10 +71,20 @@ export const CellGraph = Type.Object({
   ),
 });
 
+/** Every status a campaign can have; `paused` is not an end (see docs/campaign-control.md). */
+export const CAMPAIGN_STATUSES = [
+  "queued",
+  "running",
+  "paused",
+  "completed",
+  "failed",
+  "cancelled",
+] as const;
+
 export const CampaignResponse = Type.Object({
   id: Type.String({ format: "uuid" }),
   name: Type.String(),
-  status: Type.Enum(["queued", "running", "completed", "failed", "cancelled"]),
+  status: Type.Enum([...CAMPAIGN_STATUSES]),
   searchSpace: Type.String(),
   evaluator: Type.Object({ kind: Type.String(), dataset: Type.String() }),
   strategy: Type.Object({ kind: Type.String() }, { additionalProperties: true }),
@@ -152,7 +162,7 @@ export const ErrorResponse = Type.Object({
 
 export const CampaignListQuery = Type.Object(
   {
-    status: Type.Optional(Type.Enum(["queued", "running", "completed", "failed", "cancelled"])),
+    status: Type.Optional(Type.Enum([...CAMPAIGN_STATUSES])),
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
     offset: Type.Integer({ minimum: 0, default: 0 }),
   },

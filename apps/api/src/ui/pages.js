@@ -5,7 +5,7 @@ import { cellGraphPlot, placeholder, predictionPlot, progressPlot, scatterPlot }
 
 const POLL_MS = 2000;
 const FINAL_STATUSES = new Set(["completed", "failed", "cancelled"]);
-const STATUSES = new Set(["queued", "running", "completed", "failed", "cancelled"]);
+const STATUSES = new Set(["queued", "running", "paused", "completed", "failed", "cancelled"]);
 const DASHBOARD = "/admin/queues";
 /** The API's largest page of evaluations. */
 const PAGE_SIZE = 1000;

@@ -1,4 +1,5 @@
 import type { Command } from "../command.ts";
+import { cancelCommand, pauseCommand, resumeCommand } from "./control.ts";
 import { createCommand } from "./create.ts";
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from "./keys.ts";
 import { listCommand } from "./list.ts";
@@ -14,6 +15,9 @@ export const COMMANDS: readonly Command[] = [
   resultsCommand,
   exportCommand,
   paretoCommand,
+  pauseCommand,
+  resumeCommand,
+  cancelCommand,
   keysCreateCommand,
   keysListCommand,
   keysRevokeCommand,

@@ -10,6 +10,7 @@ import { truncate } from "../format/table.ts";
 
 const OPTIONS = { interval: { type: "string" } } as const;
 
+// `paused` is not an end: watch waits through a pause until the campaign is resumed and ends.
 const ENDED = new Set(["completed", "failed", "cancelled"]);
 
 export const watchCommand: Command = {
@@ -21,7 +22,7 @@ Follows a campaign: evaluations done of the budget, rounds, the best architectur
 validation accuracy) and the status. On a terminal one progress bar is redrawn in place;
 otherwise (a pipe, a log file, CI) a line is printed each time something changes. Ends with the
 best architecture when the campaign completes (exit 0), or its error when it fails or is
-cancelled (exit 1).
+cancelled (exit 1). A paused campaign is watched on until it is resumed and ends.
 
 Options:
   --interval SECONDS   between two looks at the campaign (default: 1)
@@ -67,7 +68,7 @@ function printOutcome(campaign: Campaign, io: CliIo): number {
   if (campaign.status !== "completed") {
     println(
       io.stderr,
-      `error: campaign ${campaign.id} ${took}: ${campaign.error ?? "no reason given"}`,
+      `error: campaign ${campaign.id} ${took}: ${campaign.error ?? (campaign.status === "cancelled" ? "cancelled on request (nasvae cancel)" : "no reason given")}`,
     );
     println(io.stderr, `  ${counts}`);
     return 1;

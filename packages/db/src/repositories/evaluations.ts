@@ -33,11 +33,12 @@ export interface RecordEvaluationInput {
  * Stores a measured result and completes the trial that asked for it, in one transaction.
  * If the same (architecture, evaluator) was recorded meanwhile (a duplicate delivery, or another
  * campaign's job), the first row wins and the trial points to it: exactly one row, ever.
+ * A trial that has failed (cancelled) is not completed: `trialCompleted` is then false.
  */
 export async function recordEvaluation(
   db: Database,
   input: RecordEvaluationInput,
-): Promise<{ evaluation: Evaluation; inserted: boolean }> {
+): Promise<{ evaluation: Evaluation; inserted: boolean; trialCompleted: boolean }> {
   return db.$transaction(async (tx) => {
     const inserted = await tx.evaluation.createMany({
       data: {
@@ -62,8 +63,10 @@ export async function recordEvaluation(
         },
       },
     });
-    await tx.trial.update({
-      where: { id: input.trialId },
+    // A trial that has failed meanwhile (its campaign was cancelled) stays failed: the result is
+    // kept for whoever asks for this architecture next, but it does not count for that campaign.
+    const completed = await tx.trial.updateMany({
+      where: { id: input.trialId, status: { not: "failed" } },
       data: {
         status: "completed",
         evaluationId: evaluation.id,
@@ -72,6 +75,6 @@ export async function recordEvaluation(
         finishedAt: new Date(),
       },
     });
-    return { evaluation, inserted: inserted.count === 1 };
+    return { evaluation, inserted: inserted.count === 1, trialCompleted: completed.count === 1 };
   });
 }

@@ -91,8 +91,9 @@ export async function completeTrialFromCache(
   trialId: string,
   evaluationId: string,
 ): Promise<void> {
-  await db.trial.update({
-    where: { id: trialId },
+  // Like recordEvaluation: a trial that has failed meanwhile (a cancelled campaign's) stays so.
+  await db.trial.updateMany({
+    where: { id: trialId, status: { not: "failed" } },
     data: { status: "completed", evaluationId, cached: true, error: null, finishedAt: new Date() },
   });
 }

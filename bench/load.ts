@@ -1,0 +1,255 @@
+/**
+ * Load benchmark: many campaigns at once through the REST API, the real queues and worker
+ * processes, with the tabular evaluator; then the same number of trivial BullMQ jobs through the
+ * same Redis at the same worker count, as the ceiling to compare against. Prints one markdown
+ * report; raw figures go to bench/results/. Needs the local PostgreSQL and Redis (it uses a
+ * schema and a queue prefix of its own, deleted afterwards).
+ *
+ *   npx tsx bench/load.ts [--campaigns 1000] [--budget 20] [--workers 2] [--concurrency 8]
+ *     [--posting 50] [--out bench/results/load-<timestamp>.json]
+ *
+ * Every campaign is a random search with budget = perRound = --budget (one round), on one of the
+ * three NAS-Bench-201 datasets in turn. Results already recorded for a dataset are answered from
+ * the cache without a job, as in production, so fewer evaluate jobs than campaigns × budget run;
+ * the report gives both numbers.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { createTestDatabase } from "@nasvae/db/testing";
+import { queueNames } from "@nasvae/jobs";
+import { createTestQueues } from "@nasvae/jobs/testing";
+import { Queue } from "bullmq";
+import { LocalStack, waitForHttp } from "../scripts/lib/local-stack.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const DATASETS = ["cifar10", "cifar100", "ImageNet16-120"] as const;
+
+const { values: args } = parseArgs({
+  options: {
+    campaigns: { type: "string", default: "1000" },
+    budget: { type: "string", default: "20" },
+    workers: { type: "string", default: "2" },
+    concurrency: { type: "string", default: "8" },
+    posting: { type: "string", default: "50" },
+    out: { type: "string" },
+  },
+});
+const settings = {
+  campaigns: Number(args.campaigns),
+  budget: Number(args.budget),
+  workers: Number(args.workers),
+  concurrency: Number(args.concurrency),
+  posting: Number(args.posting),
+};
+for (const [name, value] of Object.entries(settings)) {
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`bench/load.ts: --${name} must be a positive integer`);
+    process.exit(2);
+  }
+}
+
+const log = (message: string) => console.error(`[load] ${message}`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] as number;
+}
+
+const database = await createTestDatabase("bench_load");
+const redis = await createTestQueues("bench-load");
+const apiKey = `nasvae_bench_${Math.random().toString(36).slice(2)}${Date.now()}`;
+const port = 3900 + Math.floor(Math.random() * 90);
+const base = `http://127.0.0.1:${port}`;
+const stack = new LocalStack({
+  env: {
+    DATABASE_URL: database.url,
+    REDIS_URL: redis.redisUrl,
+    QUEUE_PREFIX: redis.prefix,
+    PORT: String(port),
+    API_KEYS: apiKey,
+    // One client posting a thousand campaigns and polling them is not abuse.
+    RATE_LIMIT_PER_MINUTE: "1000000",
+    WORKER_CONCURRENCY: String(settings.concurrency),
+    LOG_LEVEL: "warn",
+  },
+  workers: settings.workers,
+  onLine: (name, line) => {
+    if (/"level":(50|60)/.test(line)) log(`${name}: ${line.slice(0, 300)}`);
+  },
+});
+
+try {
+  stack.start();
+  await waitForHttp(`${base}/healthz`, 60_000);
+  log(
+    `stack up: api, coordinator, ${settings.workers} workers × concurrency ${settings.concurrency}`,
+  );
+
+  // --- end to end ------------------------------------------------------------------------------
+  const started = Date.now();
+  const ids: string[] = [];
+  let next = 0;
+  const postErrors: string[] = [];
+  async function poster(): Promise<void> {
+    while (next < settings.campaigns) {
+      const i = next++;
+      const response = await fetch(`${base}/campaigns`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({
+          name: `load ${i}`,
+          searchSpace: "nas-bench-201",
+          evaluator: { kind: "nas-bench-201", dataset: DATASETS[i % DATASETS.length] },
+          strategy: { kind: "random" },
+          budget: { evaluations: settings.budget, perRound: settings.budget },
+          seed: i,
+        }),
+      });
+      if (response.status === 201) ids.push(((await response.json()) as { id: string }).id);
+      else postErrors.push(`${response.status} ${await response.text()}`);
+    }
+  }
+  await Promise.all(Array.from({ length: settings.posting }, poster));
+  const postedMs = Date.now() - started;
+  log(
+    `${ids.length} campaigns posted in ${(postedMs / 1000).toFixed(1)} s (${postErrors.length} refused)`,
+  );
+
+  const { db } = database;
+  for (;;) {
+    const open = await db.campaign.count({ where: { status: { in: ["queued", "running"] } } });
+    const evaluated = await db.trial.count({ where: { status: "completed" } });
+    log(`${ids.length - open}/${ids.length} campaigns done, ${evaluated} trials recorded`);
+    if (open === 0) break;
+    await sleep(2000);
+  }
+  const endToEndMs = Date.now() - started;
+
+  const evaluations = new Queue(queueNames.evaluations, {
+    connection: redis.connection,
+    prefix: redis.prefix,
+  });
+  const jobCounts = await evaluations.getJobCounts("completed", "failed");
+  const counts = { completed: jobCounts.completed ?? 0, failed: jobCounts.failed ?? 0 };
+  const jobs = await evaluations.getJobs(["completed"], 0, -1);
+  const latencies = jobs
+    .filter((job) => job.finishedOn !== undefined)
+    .map((job) => (job.finishedOn as number) - job.timestamp)
+    .sort((a, b) => a - b);
+  const [statuses, trials, failedTrials, rows, distinctRows, cachedTrials] = await Promise.all([
+    db.campaign.groupBy({ by: ["status"], _count: { _all: true } }),
+    db.trial.count(),
+    db.trial.count({ where: { status: { not: "completed" } } }),
+    db.evaluation.count(),
+    db.evaluation
+      .groupBy({ by: ["architectureId", "evaluatorFingerprint"] })
+      .then((groups) => groups.length),
+    db.trial.count({ where: { cached: true } }),
+  ]);
+  const campaignsWithoutTrials = await db.campaign.count({ where: { trials: { none: {} } } });
+  const perCampaign = await db.trial.groupBy({
+    by: ["campaignId"],
+    where: { status: "completed" },
+    _count: { _all: true },
+  });
+  const exact = perCampaign.filter((group) => group._count._all === settings.budget).length;
+  await evaluations.close();
+  await stack.stop();
+
+  // --- raw BullMQ at the same worker count ---------------------------------------------------
+  const rawJobs = counts.completed;
+  const rawQueueName = "raw";
+  const rawStack = new LocalStack({
+    env: {
+      REDIS_URL: redis.redisUrl,
+      QUEUE_PREFIX: redis.prefix,
+      RAW_QUEUE: rawQueueName,
+      WORKER_CONCURRENCY: String(settings.concurrency),
+    },
+    workers: 0,
+  });
+  const rawQueue = new Queue(rawQueueName, { connection: redis.connection, prefix: redis.prefix });
+  for (let i = 1; i <= settings.workers; i++) {
+    rawStack.spawn(`raw-${i}`, "bench/lib/raw-bullmq-worker.ts");
+  }
+  await sleep(3000); // let the workers connect, as the stack's had before the campaigns came
+  const rawStarted = Date.now();
+  for (let i = 0; i < rawJobs; i += 1000) {
+    await rawQueue.addBulk(
+      Array.from({ length: Math.min(1000, rawJobs - i) }, (_, k) => ({
+        name: "noop",
+        data: { i: i + k },
+        opts: { removeOnComplete: { count: 100_000 } },
+      })),
+    );
+  }
+  for (;;) {
+    const done = await rawQueue.getJobCountByTypes("completed");
+    if (done >= rawJobs) break;
+    await sleep(200);
+  }
+  const rawMs = Date.now() - rawStarted;
+  await rawQueue.close();
+  await rawStack.stop();
+
+  const endToEndRate = counts.completed / (endToEndMs / 1000);
+  const rawRate = rawJobs / (rawMs / 1000);
+  const report = {
+    settings,
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
+    campaigns: { posted: ids.length, refused: postErrors.length, byStatus: statuses },
+    trials: { total: trials, notCompleted: failedTrials, cached: cachedTrials, exactBudget: exact },
+    evaluations: { rows, distinct: distinctRows, campaignsWithoutTrials },
+    jobs: { completed: counts.completed, failed: counts.failed },
+    timings: { postedMs, endToEndMs, rawMs },
+    rates: { endToEndJobsPerSecond: endToEndRate, rawJobsPerSecond: rawRate },
+    latencyMs: {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1) ?? Number.NaN,
+    },
+  };
+  const out = resolve(ROOT, args.out ?? `bench/results/load-${Date.now()}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+
+  const completedCampaigns =
+    statuses.find((group) => group.status === "completed")?._count._all ?? 0;
+  console.log(`## Load: ${ids.length} campaigns × budget ${settings.budget}, tabular evaluator\n`);
+  console.log(
+    `${report.machine}; ${settings.workers} worker processes × concurrency ${settings.concurrency}\n`,
+  );
+  console.log("| measure | value |");
+  console.log("| --- | --- |");
+  console.log(`| campaigns posted (refused) | ${ids.length} (${postErrors.length}) |`);
+  console.log(`| campaigns completed | ${completedCampaigns} |`);
+  console.log(`| campaigns with exactly their budget of results | ${exact} |`);
+  console.log(`| trials recorded (answered from the cache) | ${trials} (${cachedTrials}) |`);
+  console.log(`| trials not completed | ${failedTrials} |`);
+  console.log(
+    `| evaluation rows (distinct architecture × evaluator) | ${rows} (${distinctRows}) |`,
+  );
+  console.log(`| evaluate jobs completed (failed) | ${counts.completed} (${counts.failed}) |`);
+  console.log(`| posting ${ids.length} campaigns | ${(postedMs / 1000).toFixed(1)} s |`);
+  console.log(
+    `| end to end, first POST to last campaign completed | ${(endToEndMs / 1000).toFixed(1)} s |`,
+  );
+  console.log(`| end-to-end evaluate jobs/s | ${endToEndRate.toFixed(1)} |`);
+  console.log(
+    `| enqueue → committed row, p50 / p99 / max | ${report.latencyMs.p50} / ${report.latencyMs.p99} / ${report.latencyMs.max} ms |`,
+  );
+  console.log(
+    `| raw BullMQ: ${rawJobs} no-op jobs, same Redis and worker count | ${rawRate.toFixed(1)} jobs/s |`,
+  );
+  console.log(`| ratio end-to-end / raw | ${(endToEndRate / rawRate).toFixed(2)} |`);
+  console.log(`\nraw data: ${out}`);
+} finally {
+  await stack.stop();
+  await redis.cleanup();
+  await database.drop();
+}
