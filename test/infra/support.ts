@@ -35,6 +35,7 @@ export const leftToDefault: Record<string, string> = {
   RECONCILE_INTERVAL_MS: "tuning: the default sweep every 30 s",
   LOCK_DURATION_MS: "tuning: per-app defaults (30 s worker, renewed; 2 min coordinator)",
   STALLED_INTERVAL_MS: "tuning: the default stalled-job check every 30 s",
+  MAX_STALLED_COUNT: "tuning: 3 recoveries of a job after crashes or redeploys before it fails",
   EVALUATION_DELAY_MS: "tests and benchmarks only: a stand-in for training time",
 };
 

@@ -4,7 +4,6 @@ import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { markCampaignRunning } from "@nasvae/db";
 import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
@@ -101,8 +100,15 @@ describe("nasvae pause, resume and cancel", () => {
       method: "POST",
       headers: { authorization: `Bearer ${apiKey}` },
     });
-    const watching = nasvae(["watch", id, "--interval", "0.2"], env);
-    await sleep(2500); // the CLI starts (about a second), then sees `paused` and waits
+    // Cancel only once the CLI has shown `paused` (its start takes a second or more).
+    let sawPaused: () => void = () => {};
+    const paused = new Promise<void>((resolve) => {
+      sawPaused = resolve;
+    });
+    const watching = nasvae(["watch", id, "--interval", "0.2"], env, undefined, (stdout) => {
+      if (/paused/.test(stdout)) sawPaused();
+    });
+    await paused;
     await fetch(`${env.NASVAE_URL}/campaigns/${id}/cancel`, {
       method: "POST",
       headers: { authorization: `Bearer ${apiKey}` },

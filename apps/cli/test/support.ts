@@ -14,7 +14,13 @@ export interface CliRun {
  * `nasvae ...args` in a subprocess with `env` over a copy of this process's environment stripped
  * of the CLI's own variables. Asynchronous: the API under test runs in this process.
  */
-export function nasvae(args: string[], env: Record<string, string> = {}, stdin?: string) {
+/** `onStdout` sees the output so far each time more arrives (to act while the command runs). */
+export function nasvae(
+  args: string[],
+  env: Record<string, string> = {},
+  stdin?: string,
+  onStdout?: (stdout: string) => void,
+) {
   const base = { ...process.env };
   for (const key of ["NASVAE_URL", "NASVAE_API_KEY", "DATABASE_URL"]) delete base[key];
   return new Promise<CliRun>((resolve, reject) => {
@@ -27,6 +33,7 @@ export function nasvae(args: string[], env: Record<string, string> = {}, stdin?:
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk) => {
       stdout += chunk;
+      onStdout?.(stdout);
     });
     child.stderr.setEncoding("utf8").on("data", (chunk) => {
       stderr += chunk;
