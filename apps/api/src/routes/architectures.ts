@@ -2,10 +2,9 @@ import { findArchitectureDetail, type LearningCurvePoint } from "@nasvae/db";
 import { cellGraph } from "@nasvae/search-space";
 import type { FastifyPluginAsync } from "fastify";
 import type { Static } from "typebox";
+import { isUuid } from "../ids.ts";
 import { ArchitectureParams, ArchitectureResponse } from "../schemas/architecture.ts";
 import { ErrorResponse } from "../schemas/campaign.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function curvePoint(point: LearningCurvePoint) {
   return {
@@ -35,7 +34,7 @@ export const architectureRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const { id } = request.params;
-      const detail = UUID.test(id) ? await findArchitectureDetail(app.db, id) : null;
+      const detail = isUuid(id) ? await findArchitectureDetail(app.db, id) : null;
       if (!detail) {
         return reply
           .code(404)

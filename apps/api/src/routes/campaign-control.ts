@@ -19,9 +19,8 @@ import {
 import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync } from "fastify";
 import type { Static } from "typebox";
 import { campaignView } from "../campaign-view.ts";
+import { isUuid } from "../ids.ts";
 import { CampaignParams, CampaignResponse, ErrorResponse } from "../schemas/campaign.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CampaignControlOptions {
   redisUrl: string;
@@ -89,9 +88,7 @@ export const campaignControlRoutes: FastifyPluginAsync<CampaignControlOptions> =
     },
     async (request) => {
       const { id } = request.params;
-      const result = UUID.test(id)
-        ? await pauseCampaign(app.db, id)
-        : { outcome: "missing" as const };
+      const result = isUuid(id) ? await pauseCampaign(app.db, id) : { outcome: "missing" as const };
       if (result.outcome !== "changed") throw refused(id, "pause", result);
       request.log.info({ campaignId: id, from: result.previous }, "campaign paused");
       return campaignView(app.db, result.campaign);
@@ -108,7 +105,7 @@ export const campaignControlRoutes: FastifyPluginAsync<CampaignControlOptions> =
     },
     async (request) => {
       const { id } = request.params;
-      const result = UUID.test(id)
+      const result = isUuid(id)
         ? await resumeCampaign(app.db, id)
         : { outcome: "missing" as const };
       if (result.outcome !== "changed") throw refused(id, "resume", result);
@@ -135,7 +132,7 @@ export const campaignControlRoutes: FastifyPluginAsync<CampaignControlOptions> =
     },
     async (request) => {
       const { id } = request.params;
-      const result = UUID.test(id)
+      const result = isUuid(id)
         ? await cancelCampaign(app.db, id)
         : { outcome: "missing" as const };
       if (result.outcome !== "changed") throw refused(id, "cancel", result);

@@ -11,6 +11,7 @@ import { redisAddress, startCampaignJob } from "@nasvae/jobs";
 import type { FastifyPluginAsync } from "fastify";
 import type { Static } from "typebox";
 import { architectureResult, campaignView, campaignViews } from "../campaign-view.ts";
+import { isUuid } from "../ids.ts";
 import {
   CampaignListQuery,
   CampaignPage,
@@ -25,8 +26,6 @@ import {
   EvaluationQuery,
   ParetoFront,
 } from "../schemas/campaign.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CampaignRoutesOptions {
   maxBudget: number;
@@ -131,7 +130,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     },
     async (request) => {
       const { id } = request.params;
-      const campaign = UUID.test(id) ? await findCampaign(app.db, id) : null;
+      const campaign = isUuid(id) ? await findCampaign(app.db, id) : null;
       if (!campaign) throw notFound(id);
       const front = await findParetoFront(app.db, id);
       return {
@@ -152,7 +151,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     },
     async (request) => {
       const { id } = request.params;
-      const campaign = UUID.test(id) ? await findCampaign(app.db, id) : null;
+      const campaign = isUuid(id) ? await findCampaign(app.db, id) : null;
       if (!campaign) throw notFound(id);
       return campaignView(app.db, campaign);
     },
@@ -173,7 +172,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     async (request) => {
       const { id } = request.params;
       const { limit, offset, sort } = request.query;
-      const campaign = UUID.test(id) ? await findCampaign(app.db, id) : null;
+      const campaign = isUuid(id) ? await findCampaign(app.db, id) : null;
       if (!campaign) throw notFound(id);
       const page = await listCompletedTrials(app.db, id, { limit, offset, order: sort });
       return {

@@ -1,10 +1,9 @@
 import { findCampaign, listRoundsWithResults, type RoundWithResults } from "@nasvae/db";
 import type { FastifyPluginAsync } from "fastify";
 import type { Static } from "typebox";
+import { isUuid } from "../ids.ts";
 import { CampaignParams, ErrorResponse } from "../schemas/campaign.ts";
 import { type RoundItem, RoundList, RoundQuery } from "../schemas/rounds.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function notFound(id: string): Error {
   return Object.assign(new Error(`campaign ${id} not found`), { statusCode: 404 });
@@ -25,7 +24,7 @@ export const roundRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request) => {
       const { id } = request.params;
-      const campaign = UUID.test(id) ? await findCampaign(app.db, id) : null;
+      const campaign = isUuid(id) ? await findCampaign(app.db, id) : null;
       if (!campaign) throw notFound(id);
       const rounds = await listRoundsWithResults(app.db, id, request.query.fromRound);
       return { items: rounds.map(roundItem) };
