@@ -1,34 +1,24 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createCampaign, createRound, recordEpoch, recordEvaluation } from "@nasvae/db";
-import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
-import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
+import type { TestDatabase } from "@nasvae/db/testing";
 import type { FastifyInstance } from "fastify";
-import { buildServer } from "../src/build.ts";
+import { startTestApi, type TestApi } from "./support.ts";
 
 const CELL =
   "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|";
 
 describe("GET /architectures/:id", () => {
   let database: TestDatabase;
-  let redis: TestQueues;
   let server: FastifyInstance;
+  let api: TestApi;
 
   before(async () => {
-    database = await createTestDatabase("api_architectures");
-    redis = await createTestQueues("api-architectures");
-    server = await buildServer({
-      DATABASE_URL: database.url,
-      REDIS_URL: redis.redisUrl,
-      QUEUE_PREFIX: redis.prefix,
-      MAX_BUDGET: 500,
-      LOG_LEVEL: "silent",
-    });
+    api = await startTestApi("api_architectures");
+    ({ database, server } = api);
   });
   after(async () => {
-    await server.close();
-    await redis.cleanup();
-    await database.drop();
+    await api.close();
   });
 
   test("shows the cell, its evaluations with their learning curves, unfinished runs and the campaigns that proposed it", async () => {

@@ -12,12 +12,12 @@ import {
   markCampaignRunning,
   recordEvaluation,
 } from "@nasvae/db";
-import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
+import type { TestDatabase } from "@nasvae/db/testing";
 import { evaluateJob, queueNames, roundJob, startCampaignJob } from "@nasvae/jobs";
-import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
+import type { TestQueues } from "@nasvae/jobs/testing";
 import { Worker } from "bullmq";
 import type { FastifyInstance } from "fastify";
-import { buildServer } from "../src/build.ts";
+import { startTestApi, type TestApi } from "./support.ts";
 
 const API_KEY = `nasvae_test_${randomBytes(16).toString("hex")}`;
 const auth = { authorization: `Bearer ${API_KEY}` };
@@ -27,23 +27,14 @@ describe("campaign control routes", () => {
   let database: TestDatabase;
   let redis: TestQueues;
   let server: FastifyInstance;
+  let api: TestApi;
 
   before(async () => {
-    database = await createTestDatabase("api_control");
-    redis = await createTestQueues("api-control");
-    server = await buildServer({
-      DATABASE_URL: database.url,
-      REDIS_URL: redis.redisUrl,
-      QUEUE_PREFIX: redis.prefix,
-      MAX_BUDGET: 500,
-      API_KEYS: API_KEY,
-      LOG_LEVEL: "silent",
-    });
+    api = await startTestApi("api_control", { API_KEYS: API_KEY });
+    ({ database, redis, server } = api);
   });
   after(async () => {
-    await server.close();
-    await redis.cleanup();
-    await database.drop();
+    await api.close();
   });
   beforeEach(async () => {
     await database.db.campaign.deleteMany();

@@ -4,9 +4,10 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import { createRound, recordEvaluation } from "@nasvae/db";
 import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
 import { startCampaignJob } from "@nasvae/jobs";
-import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
+import type { TestQueues } from "@nasvae/jobs/testing";
 import type { FastifyInstance } from "fastify";
 import { buildServer } from "../src/build.ts";
+import { startTestApi, type TestApi } from "./support.ts";
 
 const API_KEY = `nasvae_test_${randomBytes(16).toString("hex")}`;
 const auth = { authorization: `Bearer ${API_KEY}` };
@@ -24,23 +25,14 @@ describe("campaign routes", () => {
   let database: TestDatabase;
   let redis: TestQueues;
   let server: FastifyInstance;
+  let api: TestApi;
 
   before(async () => {
-    database = await createTestDatabase("api");
-    redis = await createTestQueues("api");
-    server = await buildServer({
-      DATABASE_URL: database.url,
-      REDIS_URL: redis.redisUrl,
-      QUEUE_PREFIX: redis.prefix,
-      MAX_BUDGET: 500,
-      API_KEYS: API_KEY,
-      LOG_LEVEL: "silent",
-    });
+    api = await startTestApi("api", { API_KEYS: API_KEY });
+    ({ database, redis, server } = api);
   });
   after(async () => {
-    await server.close();
-    await redis.cleanup();
-    await database.drop();
+    await api.close();
   });
   beforeEach(async () => {
     await database.db.campaign.deleteMany();

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import SwaggerParser from "@apidevtools/swagger-parser";
-import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
-import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
 import type { FastifyInstance } from "fastify";
-import { buildServer } from "../src/build.ts";
+import { startTestApi, type TestApi } from "./support.ts";
 
 /** Every JSON endpoint a user calls; the document must describe each. */
 const endpoints = [
@@ -27,25 +25,15 @@ interface Operation {
 }
 
 describe("OpenAPI document and Swagger UI", () => {
-  let database: TestDatabase;
-  let redis: TestQueues;
   let server: FastifyInstance;
+  let api: TestApi;
 
   before(async () => {
-    database = await createTestDatabase("api_openapi");
-    redis = await createTestQueues("api-openapi");
-    server = await buildServer({
-      DATABASE_URL: database.url,
-      REDIS_URL: redis.redisUrl,
-      QUEUE_PREFIX: redis.prefix,
-      MAX_BUDGET: 500,
-      LOG_LEVEL: "silent",
-    });
+    api = await startTestApi("api_openapi");
+    ({ server } = api);
   });
   after(async () => {
-    await server.close();
-    await redis.cleanup();
-    await database.drop();
+    await api.close();
   });
 
   test("/docs/json is a valid OpenAPI 3.1 document describing every endpoint", async () => {

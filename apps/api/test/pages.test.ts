@@ -3,32 +3,21 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
-import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
 import type { FastifyInstance } from "fastify";
-import { buildServer } from "../src/build.ts";
+import { startTestApi, type TestApi } from "./support.ts";
 
 describe("page routes", () => {
-  let database: TestDatabase;
-  let redis: TestQueues;
   let server: FastifyInstance;
+  let api: TestApi;
 
   before(async () => {
-    database = await createTestDatabase("api_pages");
-    redis = await createTestQueues("api-pages");
-    server = await buildServer({
-      DATABASE_URL: database.url,
-      REDIS_URL: redis.redisUrl,
-      QUEUE_PREFIX: redis.prefix,
-      MAX_BUDGET: 500,
+    api = await startTestApi("api_pages", {
       API_KEYS: `nasvae_test_${randomBytes(16).toString("hex")}`,
-      LOG_LEVEL: "silent",
     });
+    ({ server } = api);
   });
   after(async () => {
-    await server.close();
-    await redis.cleanup();
-    await database.drop();
+    await api.close();
   });
 
   test("GET / redirects to the campaigns page", async () => {

@@ -4,10 +4,9 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { createRound, finishRound, recordEvaluation } from "@nasvae/db";
-import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
-import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
+import type { TestDatabase } from "@nasvae/db/testing";
 import type { FastifyInstance } from "fastify";
-import { buildServer } from "../src/build.ts";
+import { startTestApi, type TestApi } from "./support.ts";
 
 const API_KEY = `nasvae_test_${randomBytes(16).toString("hex")}`;
 const auth = { authorization: `Bearer ${API_KEY}` };
@@ -49,25 +48,15 @@ interface RoundBody {
 
 describe("GET /campaigns/:id/rounds", () => {
   let database: TestDatabase;
-  let redis: TestQueues;
   let server: FastifyInstance;
+  let api: TestApi;
 
   before(async () => {
-    database = await createTestDatabase("api_rounds");
-    redis = await createTestQueues("api-rounds");
-    server = await buildServer({
-      DATABASE_URL: database.url,
-      REDIS_URL: redis.redisUrl,
-      QUEUE_PREFIX: redis.prefix,
-      MAX_BUDGET: 500,
-      API_KEYS: API_KEY,
-      LOG_LEVEL: "silent",
-    });
+    api = await startTestApi("api_rounds", { API_KEYS: API_KEY });
+    ({ database, server } = api);
   });
   after(async () => {
-    await server.close();
-    await redis.cleanup();
-    await database.drop();
+    await api.close();
   });
   beforeEach(async () => {
     await database.db.campaign.deleteMany();
