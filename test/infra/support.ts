@@ -45,7 +45,7 @@ export const leftToDefault: Record<string, string> = {
  */
 export const readOutsideSchemas: Record<string, string> = {
   NASVAE_TF_BACKEND:
-    "packages/graph-vae/src/backend.ts: forces a TensorFlow.js backend; unset, the fastest one that loads is used (tfjs-node-gpu first), which is what the images want",
+    "packages/tf-backend/src/backend.ts: forces a TensorFlow.js backend; unset, the fastest one that loads is used (tfjs-node-gpu first), which is what the images want",
   TEST_DATABASE_URL: "packages/db/src/testing.ts: tests only",
   TEST_REDIS_URL: "packages/jobs/src/testing.ts: tests only",
 };

@@ -9,6 +9,33 @@ export interface EvaluationResult {
   params: number;
   /** Evaluator-specific extras (provenance, curves, timings); JSON-serialisable. */
   metrics?: Record<string, unknown>;
+  /** Training evaluators: the run was ended early; the figures are its last epoch's. */
+  stoppedEarly?: boolean;
+  /** Training evaluators: epochs trained. */
+  epochs?: number;
+}
+
+/** One finished training epoch, as a training evaluator reports it (accuracies in percent). */
+export interface EpochProgress {
+  /** 1-based. */
+  epoch: number;
+  epochs: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  validationLoss: number;
+  validationAccuracy: number;
+  learningRate: number;
+  durationMs: number;
+}
+
+/**
+ * What the caller (a worker) lends an evaluation: training evaluators report every epoch and
+ * ask whether to go on; the worker records the epoch, updates the job's progress, and answers
+ * "stop" for a cancelled campaign or a run its early-stopping rule finds hopeless. Tabular
+ * evaluators ignore it.
+ */
+export interface EvaluationContext {
+  onEpoch?(progress: EpochProgress): Promise<"continue" | "stop">;
 }
 
 /**
@@ -16,7 +43,7 @@ export interface EvaluationResult {
  * and real training both fit behind it, so adding a kind does not change callers.
  */
 export interface Evaluator {
-  evaluate(archString: string): Promise<EvaluationResult>;
+  evaluate(archString: string, context?: EvaluationContext): Promise<EvaluationResult>;
   /** Cache key of this evaluator's results; see evaluatorFingerprint. */
   fingerprint(): Promise<string>;
 }

@@ -1,6 +1,11 @@
 export { canonicalJson } from "./canonical-json.ts";
 export { createEvaluator } from "./create-evaluator.ts";
-export type { EvaluationResult, Evaluator } from "./evaluator.ts";
+export type {
+  EpochProgress,
+  EvaluationContext,
+  EvaluationResult,
+  Evaluator,
+} from "./evaluator.ts";
 export {
   EVALUATOR_FINGERPRINT_VERSION,
   evaluatorFingerprint,

@@ -1,5 +1,5 @@
 import type { Random } from "@nasvae/search-space";
-import { tf } from "./backend.ts";
+import { tf } from "@nasvae/tf-backend";
 import { defaultGraphVaeConfig, type GraphVaeConfig } from "./config.ts";
 import type { GraphSpace, PaddedGraph } from "./graph-space.ts";
 import { jointLoss } from "./loss.ts";

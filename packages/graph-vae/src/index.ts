@@ -1,4 +1,4 @@
-export { ensureBackend, tf } from "./backend.ts";
+export { ensureBackend, tf } from "@nasvae/tf-backend";
 export { defaultGraphVaeConfig, type GraphVaeConfig } from "./config.ts";
 export {
   classCount,

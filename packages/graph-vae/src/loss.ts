@@ -1,4 +1,4 @@
-import { tf } from "./backend.ts";
+import { tf } from "@nasvae/tf-backend";
 import type { GraphTensors, GraphVaeModel } from "./model.ts";
 
 export interface LossTerms {

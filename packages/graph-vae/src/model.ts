@@ -1,4 +1,4 @@
-import { tf } from "./backend.ts";
+import { tf } from "@nasvae/tf-backend";
 import type { GraphVaeConfig } from "./config.ts";
 import { classCount, type GraphSpace } from "./graph-space.ts";
 

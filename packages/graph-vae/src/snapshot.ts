@@ -1,4 +1,4 @@
-import type { tf } from "./backend.ts";
+import type { tf } from "@nasvae/tf-backend";
 import type { GraphVaeConfig } from "./config.ts";
 
 /** Standardisation of the predictor targets, fitted on the labelled cells of the last round. */

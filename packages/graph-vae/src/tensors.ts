@@ -1,4 +1,4 @@
-import { tf } from "./backend.ts";
+import { tf } from "@nasvae/tf-backend";
 import { classCount, type GraphSpace, type PaddedGraph, padClass } from "./graph-space.ts";
 import type { GraphTensors } from "./model.ts";
 

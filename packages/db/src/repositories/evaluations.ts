@@ -7,6 +7,10 @@ export interface MeasuredResult {
   flops: number;
   params: number;
   metrics?: Prisma.InputJsonObject;
+  /** The run was ended by an early-stopping rule; its figures are its last epoch's. */
+  stoppedEarly?: boolean;
+  /** Epochs trained (training evaluators only). */
+  epochs?: number | null;
 }
 
 export function findEvaluation(
@@ -50,6 +54,8 @@ export async function recordEvaluation(
         flops: input.result.flops,
         params: input.result.params,
         metrics: input.result.metrics ?? {},
+        stoppedEarly: input.result.stoppedEarly ?? false,
+        epochs: input.result.epochs ?? null,
         worker: input.worker,
         durationMs: Math.round(input.durationMs),
       },

@@ -1,0 +1,6 @@
+export {
+  type DatasetInfo,
+  DatasetUnavailableError,
+  type ImageDataset,
+  type ImageSplit,
+} from "./dataset.ts";

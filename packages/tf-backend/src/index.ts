@@ -1,0 +1,1 @@
+export { ensureBackend, tf } from "./backend.ts";

@@ -1,0 +1,8 @@
+export type {
+  EpochDecision,
+  EpochReport,
+  NetworkShape,
+  TrainCallbacks,
+  TrainingOutcome,
+  TrainingRecipe,
+} from "./types.ts";
