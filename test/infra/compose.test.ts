@@ -220,3 +220,17 @@ test("Prometheus (profile monitoring) scrapes both worker services", () => {
   const config = readText("infra/prometheus.yml");
   assert.match(config, /names: \[worker, worker-cpu\]/);
 });
+
+test("the api and both workers mount the datasets read-only where DATASETS_DIR says", () => {
+  for (const name of ["api", "worker", "worker-cpu"]) {
+    const app = service(name);
+    const dir = app.environment?.DATASETS_DIR;
+    assert.equal(dir, "/data/datasets", name);
+    assert.ok(app.volumes?.includes(`./datasets:${dir}:ro`), `${name}: ${app.volumes}`);
+  }
+  assert.equal(env.get("DATASETS_HOST_DIR"), "./datasets");
+  const custom = loadCompose(new Map([["DATASETS_HOST_DIR", "/srv/cifar"]])).compose;
+  assert.ok(custom.services.worker?.volumes?.includes("/srv/cifar:/data/datasets:ro"));
+  // The coordinator trains nothing.
+  assert.equal(service("coordinator").volumes, undefined);
+});

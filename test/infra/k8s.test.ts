@@ -14,6 +14,7 @@ import { Job } from "kubernetes-models/batch/v1/Job";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
+import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { type K8sObject, loadK8sFiles, parseDockerfile, readText } from "./support.ts";
@@ -21,6 +22,7 @@ import { type K8sObject, loadK8sFiles, parseDockerfile, readText } from "./suppo
 // biome-ignore lint/suspicious/noExplicitAny: each model takes its own kind's data
 const models: Record<string, new (data: any) => { validate(): void }> = {
   "v1/Namespace": Namespace,
+  "v1/PersistentVolumeClaim": PersistentVolumeClaim,
   "v1/ConfigMap": ConfigMap,
   "v1/Secret": Secret,
   "v1/Service": Service,
@@ -257,4 +259,31 @@ test("KEDA scales the worker Deployment on BullMQ's lists of the evaluations que
   const concurrency = find("ConfigMap", "nasvae-worker").data?.WORKER_CONCURRENCY;
   assert.equal(triggers[1]?.metadata.listLength, concurrency);
   assert.ok(scaled.spec.maxReplicaCount >= 1);
+});
+
+test("the api and the workers mount the datasets claim read-only where DATASETS_DIR says", () => {
+  const claim = find("PersistentVolumeClaim", "nasvae-datasets");
+  assert.ok(deployed.includes(claim), "datasets.yaml is applied");
+  // Shared by pods on several nodes, and written by whoever loads the files.
+  assert.deepEqual(claim.spec.accessModes, ["ReadWriteMany"]);
+  for (const name of ["nasvae-api", "nasvae-worker"]) {
+    const volume = podSpec(name).volumes.find(
+      (v: { persistentVolumeClaim?: { claimName: string } }) =>
+        v.persistentVolumeClaim?.claimName === "nasvae-datasets",
+    );
+    assert.ok(volume, `${name}: no volume of the datasets claim`);
+    assert.equal(volume.persistentVolumeClaim.readOnly, true, name);
+    const mount = container(name).volumeMounts.find(
+      (m: { name: string }) => m.name === volume.name,
+    );
+    assert.ok(mount, `${name}: the datasets volume is not mounted`);
+    assert.equal(mount.readOnly, true, name);
+    assert.equal(envValue(container(name), "DATASETS_DIR"), mount.mountPath, name);
+  }
+  // The coordinator trains nothing.
+  assert.ok(
+    !podSpec("nasvae-coordinator").volumes.some(
+      (v: { persistentVolumeClaim?: unknown }) => v.persistentVolumeClaim,
+    ),
+  );
 });

@@ -13,6 +13,7 @@ import rateLimit from "./plugins/rate-limit.ts";
 import { architectureRoutes } from "./routes/architectures.ts";
 import { campaignControlRoutes } from "./routes/campaign-control.ts";
 import { campaignRoutes } from "./routes/campaigns.ts";
+import { datasetRoutes } from "./routes/datasets.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { roundRoutes } from "./routes/rounds.ts";
@@ -26,7 +27,12 @@ export type AppOptions = Pick<
   Partial<
     Pick<
       ApiConfig,
-      "API_KEYS" | "READ_ACCESS" | "DASHBOARD_READ_ONLY" | "RATE_LIMIT_PER_MINUTE" | "CORS_ORIGINS"
+      | "API_KEYS"
+      | "READ_ACCESS"
+      | "DASHBOARD_READ_ONLY"
+      | "RATE_LIMIT_PER_MINUTE"
+      | "CORS_ORIGINS"
+      | "DATASETS_DIR"
     >
   >;
 
@@ -58,5 +64,6 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(campaignControlRoutes, { redisUrl: options.REDIS_URL });
   await fastify.register(architectureRoutes);
   await fastify.register(roundRoutes);
+  await fastify.register(datasetRoutes, { dataDir: options.DATASETS_DIR });
   await fastify.register(pageRoutes);
 };

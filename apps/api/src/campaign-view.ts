@@ -17,6 +17,19 @@ export async function campaignView(db: Database, campaign: Campaign): Promise<Ca
 }
 
 /**
+ * The view of a campaign just created (POST /campaigns), from its row alone: it has no trials,
+ * rounds, snapshot or best result yet, so nothing else is read.
+ */
+export function newCampaignView(campaign: Campaign): CampaignResponse {
+  const summary: CampaignSummary = {
+    progress: { completed: 0, pending: 0, failed: 0, cached: 0 },
+    rounds: 0,
+    model: null,
+  };
+  return toView(campaign, summary, null);
+}
+
+/**
  * Views of many campaigns (GET /campaigns): three grouped queries for all of them, plus one
  * indexed query per campaign for its best trial.
  */

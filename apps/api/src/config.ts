@@ -14,6 +14,7 @@ export const apiEnvSchema = envSchema(
   "DASHBOARD_READ_ONLY",
   "RATE_LIMIT_PER_MINUTE",
   "CORS_ORIGINS",
+  "DATASETS_DIR",
 );
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;

@@ -107,6 +107,37 @@ describe("campaign routes", () => {
     assert.deepEqual(response.json().strategy, strategy);
   });
 
+  test("a train evaluator is stored with its defaults filled in; equal meaning, equal fingerprint", async () => {
+    const post = (evaluator: object) =>
+      server.inject({
+        method: "POST",
+        headers: auth,
+        url: "/campaigns",
+        payload: { ...validBody, evaluator },
+      });
+    const short = await post({ kind: "train", dataset: "synthetic-shapes", epochs: 2 });
+    assert.equal(short.statusCode, 201, short.body);
+    assert.deepEqual(short.json().evaluator, {
+      kind: "train",
+      dataset: "synthetic-shapes",
+      epochs: 2,
+      batchSize: 64,
+      cellsPerStage: 5,
+      channels: 16,
+      optimizer: "sgd",
+      learningRate: 0.1,
+      momentum: 0.9,
+      weightDecay: 5e-4,
+      augment: true,
+      seed: 0,
+    });
+    const spelt = await post({ ...short.json().evaluator });
+    assert.equal(spelt.statusCode, 201, spelt.body);
+    const rows = await database.db.campaign.findMany({ select: { evaluatorFingerprint: true } });
+    assert.equal(rows.length, 2);
+    assert.equal(rows[0]?.evaluatorFingerprint, rows[1]?.evaluatorFingerprint);
+  });
+
   test("a repeated enqueue of the same campaign makes one job", async () => {
     const response = await server.inject({
       method: "POST",
@@ -128,8 +159,36 @@ describe("campaign routes", () => {
     ],
     [
       "unknown evaluator kind",
-      { ...validBody, evaluator: { kind: "train", dataset: "cifar10" } },
-      /body\.evaluator\.kind/,
+      { ...validBody, evaluator: { kind: "training", dataset: "cifar10" } },
+      /body\.evaluator\.kind: must be one of "nas-bench-201", "train"/,
+    ],
+    [
+      "train: unknown dataset",
+      { ...validBody, evaluator: { kind: "train", dataset: "ImageNet16-120" } },
+      /body\.evaluator\.dataset: must be one of "synthetic-shapes", "cifar10", "cifar100"/,
+    ],
+    [
+      "train: unknown field",
+      { ...validBody, evaluator: { kind: "train", dataset: "cifar10", lr: 0.1 } },
+      /body\.evaluator\.lr: unknown field/,
+    ],
+    [
+      "train: out of range",
+      { ...validBody, evaluator: { kind: "train", dataset: "cifar10", epochs: 0 } },
+      /body\.evaluator\.epochs: must be >= 1/,
+    ],
+    [
+      "train: early stopping after the last epoch",
+      {
+        ...validBody,
+        evaluator: {
+          kind: "train",
+          dataset: "cifar10",
+          epochs: 3,
+          earlyStopping: { rule: "median", afterEpochs: 3 },
+        },
+      },
+      /earlyStopping\.afterEpochs must be an integer from 1 to 2, got 3/,
     ],
     [
       "unknown dataset",

@@ -13,6 +13,7 @@ const endpoints = [
   ["get", "/campaigns/{id}/pareto-front"],
   ["get", "/campaigns/{id}/rounds"],
   ["get", "/architectures/{id}"],
+  ["get", "/datasets"],
   ["get", "/livez"],
   ["get", "/readyz"],
 ] as const;

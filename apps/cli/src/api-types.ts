@@ -23,7 +23,7 @@ export interface Campaign {
   name: string;
   status: CampaignStatus;
   searchSpace: string;
-  evaluator: { kind: string; dataset: string };
+  evaluator: { kind: string; dataset: string; [setting: string]: unknown };
   strategy: { kind: string; [setting: string]: unknown };
   budget: { evaluations: number; perRound: number };
   seed: number;
@@ -45,6 +45,10 @@ export interface Campaign {
 export interface Evaluation extends ArchitectureResult {
   round: number;
   cached: boolean;
+  /** Ended by the early-stopping rule: the figures are its last epoch's. */
+  stoppedEarly: boolean;
+  /** Epochs trained; null for evaluators that do not train. */
+  epochs: number | null;
   worker: string;
   proposedAt: string;
   evaluatedAt: string;

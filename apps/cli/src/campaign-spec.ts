@@ -93,7 +93,12 @@ export async function campaignBody(
   if (flags.name !== undefined) body.name = flags.name;
   body.searchSpace = flags.space ?? body.searchSpace ?? CAMPAIGN_DEFAULTS.searchSpace;
 
-  const evaluator = objectAt(body, "evaluator");
+  const fileEvaluator = objectAt(body, "evaluator");
+  // Another kind's settings (e.g. a train spec's epochs) would be refused: a new kind starts afresh.
+  const evaluator =
+    flags.evaluator !== undefined && flags.evaluator !== fileEvaluator.kind
+      ? { kind: flags.evaluator }
+      : fileEvaluator;
   evaluator.kind = flags.evaluator ?? evaluator.kind ?? CAMPAIGN_DEFAULTS.evaluatorKind;
   evaluator.dataset = flags.dataset ?? evaluator.dataset ?? CAMPAIGN_DEFAULTS.dataset;
   body.evaluator = evaluator;

@@ -43,6 +43,36 @@ describe("campaign body", () => {
     assert.deepEqual(body.strategy, { kind: "evolution" });
   });
 
+  test("the train example file; another evaluator kind drops the file's evaluator settings", async () => {
+    const train = await readCampaignFile(
+      new URL("../../../examples/train-campaign.yaml", import.meta.url).pathname,
+    );
+    assert.deepEqual(train.evaluator, {
+      kind: "train",
+      dataset: "synthetic-shapes",
+      epochs: 4,
+      cellsPerStage: 1,
+      channels: 8,
+      batchSize: 32,
+      optimizer: "adam",
+      learningRate: 0.003,
+      augment: false,
+      earlyStopping: { rule: "median", afterEpochs: 2 },
+    });
+    const tabular = await campaignBody(train, { evaluator: "nas-bench-201", dataset: "cifar10" });
+    assert.deepEqual(tabular.evaluator, { kind: "nas-bench-201", dataset: "cifar10" });
+    const fromFlags = await campaignBody(await readCampaignFile(example), {
+      evaluator: "train",
+      dataset: "synthetic-shapes",
+      set: ["evaluator.epochs=2"],
+    });
+    assert.deepEqual(fromFlags.evaluator, {
+      kind: "train",
+      dataset: "synthetic-shapes",
+      epochs: 2,
+    });
+  });
+
   test("flags alone: defaults for the space, evaluator and dataset; the API's for the rest", async () => {
     assert.deepEqual(await campaignBody(undefined, { budget: 50 }), {
       searchSpace: "nas-bench-201",

@@ -366,6 +366,8 @@ describe("nasvae CLI", () => {
       "proposed_at",
       "evaluated_at",
       "recorded_at",
+      "stopped_early",
+      "epochs",
     ]);
     assert.deepEqual(
       records.slice(1).map((r) => [r[1], r[2], r[3], r[4], r[6], r[7]]),

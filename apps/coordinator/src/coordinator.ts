@@ -1,5 +1,5 @@
 import type { Logger } from "@nasvae/config";
-import { type Database, findCampaign, finishRound, markCampaignRunning } from "@nasvae/db";
+import { closeRound, type Database, findCampaign, markCampaignRunning } from "@nasvae/db";
 import {
   type JobQueues,
   jobLogBindings,
@@ -136,10 +136,9 @@ export class Coordinator {
       if (trialId) failures.set(trialId, reason);
     }
     // A redelivered job finds the round closed already: it is measured once, on its first close.
-    const wasRunning =
-      (await db.round.findUnique({ where: { id: roundId }, select: { status: true } }))?.status ===
-      "running";
-    const round = await finishRound(db, roundId, failures);
+    const closed = await closeRound(db, roundId, failures);
+    if (!closed) throw new Error(`round ${roundId} does not exist`);
+    const { round, wasRunning } = closed;
     const outcome = wasRunning ? await roundOutcome(db, round) : undefined;
     if (outcome) this.metrics.observeRound(round.strategy, outcome);
     log.info(

@@ -11,15 +11,13 @@ export interface RoundOutcome {
 
 /** Measures a round that has just been closed (status completed, finishedAt set). */
 export async function roundOutcome(db: Database, round: Round): Promise<RoundOutcome> {
-  const trials = await db.trial.findMany({
-    where: { roundId: round.id, status: "completed", predictedAccuracy: { not: null } },
-    select: { predictedAccuracy: true, evaluation: { select: { validationAccuracy: true } } },
-  });
-  const predictionErrors = trials.flatMap((trial) =>
-    trial.predictedAccuracy !== null && trial.evaluation
-      ? [Math.abs(trial.predictedAccuracy - trial.evaluation.validationAccuracy)]
-      : [],
-  );
+  // One query (a join) rather than Prisma's two for the include.
+  const trials = await db.$queryRaw<{ predicted: number; measured: number }[]>`
+    SELECT t.predicted_accuracy AS "predicted", e.validation_accuracy AS "measured"
+    FROM trials t JOIN evaluations e ON e.id = t.evaluation_id
+    WHERE t.round_id = ${round.id}::uuid AND t.status = 'completed'
+      AND t.predicted_accuracy IS NOT NULL`;
+  const predictionErrors = trials.map((trial) => Math.abs(trial.predicted - trial.measured));
   const finishedAt = round.finishedAt ?? new Date();
   return {
     durationSeconds: Math.max(0, (finishedAt.getTime() - round.createdAt.getTime()) / 1000),

@@ -7,7 +7,7 @@ import {
   findLatestSnapshot,
   findRound,
   finishCampaign,
-  listTrials,
+  listTrialObservations,
   type Prisma,
   type RoundWithTrials,
 } from "@nasvae/db";
@@ -84,14 +84,14 @@ export class RoundPlanner {
     index: number,
     log: Logger,
   ): Promise<RoundWithTrials | null> {
-    const trials = await listTrials(this.db, campaign.id);
+    const trials = await listTrialObservations(this.db, campaign.id);
     const completed = trials.filter((t) => t.status === "completed").length;
     const remaining = campaign.budgetEvaluations - completed;
     if (remaining <= 0) {
       await this.finish(campaign, "completed", log);
       return null;
     }
-    const previous = index > 0 ? trials.filter((t) => t.round.index === index - 1) : [];
+    const previous = index > 0 ? trials.filter((t) => t.roundIndex === index - 1) : [];
     if (previous.length > 0 && previous.every((t) => t.status === "failed")) {
       const reason = previous[0]?.error ?? "unknown error";
       await this.finish(
@@ -107,20 +107,21 @@ export class RoundPlanner {
     const strategy = createStrategy(campaign.strategy as StrategySpec, space);
     const history: Observation[] = trials.map((trial) => ({
       archString: trial.archString,
-      canonicalHash: trial.architecture.canonicalHash,
+      canonicalHash: trial.canonicalHash,
       status: trial.status,
-      ...(trial.evaluation
+      ...(trial.validationAccuracy !== null
         ? {
-            validationAccuracy: trial.evaluation.validationAccuracy,
-            flops: trial.evaluation.flops,
-            params: trial.evaluation.params,
+            validationAccuracy: trial.validationAccuracy,
+            flops: trial.flops as number,
+            params: trial.params as number,
           }
         : {}),
     }));
     const count = Math.min(campaign.roundSize, remaining);
     // Warm start: the state the strategy saved with its latest round (a restarted coordinator
     // resumes from it too).
-    const snapshot = await findLatestSnapshot(this.db, campaign.id, index);
+    // (Round 0 has no earlier round: nothing to read.)
+    const snapshot = index > 0 ? await findLatestSnapshot(this.db, campaign.id, index) : null;
     const started = performance.now();
     const { candidates, state, info } = await strategy.propose({
       count,

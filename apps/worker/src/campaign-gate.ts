@@ -2,7 +2,7 @@
 // campaign's status. Paused: the job is held (put back as delayed, untouched otherwise). Cancelled:
 // nothing is evaluated. See docs/campaign-control.md.
 import type { Logger } from "@nasvae/config";
-import { campaignStatus, cancelPendingTrial, type Database } from "@nasvae/db";
+import { type CampaignStatus, campaignStatus, cancelPendingTrial, type Database } from "@nasvae/db";
 import { DelayedError, type Job } from "bullmq";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -29,6 +29,8 @@ export interface SkippedEvaluation {
  * to a SkippedEvaluation when its campaign was cancelled (its trial, if still pending, fails
  * like the ones the cancel ended); and for a paused campaign it moves the job to delayed and
  * throws BullMQ's DelayedError, which ends this run without counting an attempt.
+ * `knownStatus`: the campaign's status when the caller has just read it (with the job's other
+ * reads, in one query); otherwise it is read here.
  */
 export async function admitEvaluation(
   db: Database,
@@ -36,6 +38,7 @@ export async function admitEvaluation(
   token: string | undefined,
   log: Logger,
   hold: HoldDelay = DEFAULT_HOLD_DELAY,
+  knownStatus?: CampaignStatus | null,
 ): Promise<SkippedEvaluation | null> {
   const data = (typeof job.data === "object" && job.data !== null ? job.data : {}) as Record<
     string,
@@ -43,7 +46,7 @@ export async function admitEvaluation(
   >;
   const { campaignId, trialId } = data;
   if (typeof campaignId !== "string" || !UUID.test(campaignId)) return null;
-  const status = await campaignStatus(db, campaignId);
+  const status = knownStatus === undefined ? await campaignStatus(db, campaignId) : knownStatus;
   if (status === "paused") {
     // Runs of this job that were not attempts: earlier holds (and stalls), each one doubling.
     const holds = Math.max(0, job.attemptsStarted - 1 - job.attemptsMade);

@@ -16,6 +16,7 @@ export const workerEnvSchema = envSchema(
   "STALLED_INTERVAL_MS",
   "MAX_STALLED_COUNT",
   "EVALUATION_DELAY_MS",
+  "DATASETS_DIR",
 );
 
 export function loadWorkerConfig(env: Record<string, string | undefined> = process.env) {

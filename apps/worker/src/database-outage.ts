@@ -16,6 +16,9 @@ export interface ComputedResult {
   flops: number;
   params: number;
   metrics: Record<string, unknown>;
+  /** Training evaluators: ended by the early-stopping rule, and epochs trained. */
+  stoppedEarly?: boolean;
+  epochs?: number;
   /** The worker that computed it and how long that took (recorded with it). */
   worker: string;
   durationMs: number;

@@ -1,13 +1,18 @@
 import type { Logger } from "@nasvae/config";
 import {
+  cancelPendingTrial,
   completeTrialFromCache,
   type Database,
   type Evaluation,
-  findEvaluation,
-  findTrial,
+  type EvaluationState,
+  findEvaluationState,
   recordEvaluation,
 } from "@nasvae/db";
-import { type EvaluatorSpec, validateEvaluatorSpec } from "@nasvae/evaluators";
+import {
+  type EvaluatorSpec,
+  isPermanentEvaluationError,
+  validateEvaluatorSpec,
+} from "@nasvae/evaluators";
 import { evaluateJob, jobLogBindings, parsePayload, queueNames } from "@nasvae/jobs";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -15,6 +20,8 @@ import { admitEvaluation, type HoldDelay, type SkippedEvaluation } from "./campa
 import { DatabaseOutagePolicy } from "./database-outage.ts";
 import { EvaluatorCache } from "./evaluator-cache.ts";
 import { type EvaluationLabels, WorkerMetrics } from "./metrics.ts";
+import { TrainingCancelledError } from "./training-cancelled.ts";
+import { TrainingProgress } from "./training-progress.ts";
 
 export interface EvaluationWorkerOptions {
   db: Database;
@@ -41,6 +48,8 @@ export interface EvaluationWorkerOptions {
   stalledIntervalMs?: number;
   maxStalledCount?: number;
   evaluationDelayMs?: number;
+  /** DATASETS_DIR: where train evaluators find mounted datasets (docs/training.md). */
+  datasetsDir?: string;
 }
 
 /** What an evaluate job returns (also kept by BullMQ as the job's return value). */
@@ -68,7 +77,10 @@ export class EvaluationWorker {
 
   constructor(private readonly options: EvaluationWorkerOptions) {
     this.metrics = options.metrics ?? new WorkerMetrics();
-    this.evaluators = new EvaluatorCache({ delayMs: options.evaluationDelayMs ?? 0 });
+    this.evaluators = new EvaluatorCache({
+      delayMs: options.evaluationDelayMs ?? 0,
+      ...(options.datasetsDir === undefined ? {} : { datasetsDir: options.datasetsDir }),
+    });
     this.outage = new DatabaseOutagePolicy({
       timeoutMs: options.databaseRetryTimeoutMs ?? 300_000,
       log: options.log,
@@ -106,17 +118,44 @@ export class EvaluationWorker {
    */
   async handle(job: Job, token?: string): Promise<EvaluateJobResult | SkippedEvaluation> {
     const log = this.options.log.child(jobLogBindings(job));
-    const skipped = await admitEvaluation(this.options.db, job, token, log, this.options.holdDelay);
-    return skipped ?? this.process(job);
+    // A well-formed job's reads (the gate's status, its trial, a known result) are one query.
+    const payload = tryParsePayload(job);
+    const state = payload ? await findEvaluationState(this.options.db, payload) : undefined;
+    const skipped = await admitEvaluation(
+      this.options.db,
+      job,
+      token,
+      log,
+      this.options.holdDelay,
+      state?.campaignStatus,
+    );
+    if (skipped) return skipped;
+    try {
+      return await this.process(job, state);
+    } catch (error) {
+      if (!(error instanceof TrainingCancelledError)) throw error;
+      // Cancelled while training: nothing is recorded, the trial ends like the gate ends it.
+      const { trialId } = job.data as { trialId: string };
+      const ended = await cancelPendingTrial(this.options.db, trialId);
+      log.info({ trialEnded: ended, epoch: error.epoch }, "campaign cancelled; evaluation skipped");
+      return { trialId, skipped: "campaign cancelled" };
+    }
   }
 
-  /** Processes one evaluate job, measured (duration by outcome, evaluations in progress). */
-  async process(job: Job): Promise<EvaluateJobResult> {
+  /**
+   * Processes one evaluate job, measured (duration by outcome, evaluations in progress).
+   * `state`: what findEvaluationState read for it just before, if the caller did.
+   */
+  async process(job: Job, state?: EvaluationState): Promise<EvaluateJobResult> {
     const labels: EvaluationLabels = { evaluator: "unknown", dataset: "unknown" };
-    return this.metrics.measure(labels, () => this.evaluate(job, labels));
+    return this.metrics.measure(labels, () => this.evaluate(job, labels, state));
   }
 
-  private async evaluate(job: Job, labels: EvaluationLabels): Promise<EvaluateJobResult> {
+  private async evaluate(
+    job: Job,
+    labels: EvaluationLabels,
+    state?: EvaluationState,
+  ): Promise<EvaluateJobResult> {
     // Every line about this job names its campaign, round and trial (and the worker, from main).
     const log = this.options.log.child(jobLogBindings(job));
     let payload: ReturnType<typeof parsePayload<typeof evaluateJob.payload>>;
@@ -133,14 +172,13 @@ export class EvaluationWorker {
     labels.dataset = spec.dataset;
     const { db } = this.options;
 
-    const trial = await findTrial(db, payload.trialId);
+    const { trial, evaluation: known } = state ?? (await findEvaluationState(db, payload));
     if (!trial) throw new UnrecoverableError(`trial ${payload.trialId} does not exist`);
-    if (trial.status === "completed" && trial.evaluation) {
+    if (trial.status === "completed" && known && known.id === trial.evaluationId) {
       log.info("trial already recorded (duplicate delivery)");
-      return toResult(trial.id, trial.evaluation, true);
+      return toResult(trial.id, known, true);
     }
 
-    const known = await findEvaluation(db, payload.architectureId, payload.evaluatorFingerprint);
     if (known) {
       await completeTrialFromCache(db, trial.id, known.id);
       log.info({ evaluationId: known.id }, "evaluation reused from cache");
@@ -153,13 +191,34 @@ export class EvaluationWorker {
       log.info({ arch: payload.archString }, "evaluation started");
       const evaluator = this.evaluators.get(payload.evaluatorFingerprint, spec);
       const started = performance.now();
-      const measured = await evaluator.evaluate(payload.archString);
+      const training = new TrainingProgress({
+        db,
+        job,
+        log,
+        campaignId: payload.campaignId,
+        architectureId: payload.architectureId,
+        evaluatorFingerprint: payload.evaluatorFingerprint,
+        worker: this.options.name,
+        ...(spec.kind === "train" && spec.earlyStopping
+          ? { earlyStopping: spec.earlyStopping }
+          : {}),
+      });
+      const measured = await evaluator.evaluate(payload.archString, training).catch((error) => {
+        // Missing dataset files stay missing: fail the job once, with the message that names them.
+        if (isPermanentEvaluationError(error)) throw new UnrecoverableError(error.message);
+        throw error;
+      });
+      if (training.cancelledAfterEpoch !== undefined) {
+        throw new TrainingCancelledError(training.cancelledAfterEpoch);
+      }
       return {
         validationAccuracy: measured.validationAccuracy,
         testAccuracy: measured.testAccuracy,
         flops: measured.flops,
         params: measured.params,
         metrics: measured.metrics ?? {},
+        ...(measured.stoppedEarly === undefined ? {} : { stoppedEarly: measured.stoppedEarly }),
+        ...(measured.epochs === undefined ? {} : { epochs: measured.epochs }),
         worker: this.options.name,
         durationMs: performance.now() - started,
       };
@@ -176,6 +235,8 @@ export class EvaluationWorker {
         flops: result.flops,
         params: result.params,
         metrics: result.metrics as Record<string, string>,
+        stoppedEarly: result.stoppedEarly ?? false,
+        epochs: result.epochs ?? null,
       },
       worker: result.worker,
       durationMs,
@@ -185,6 +246,9 @@ export class EvaluationWorker {
         evaluationId: evaluation.id,
         arch: payload.archString,
         validationAccuracy: evaluation.validationAccuracy,
+        ...(evaluation.epochs === null
+          ? {}
+          : { epochs: evaluation.epochs, stoppedEarly: evaluation.stoppedEarly }),
         durationMs: Math.round(durationMs),
         inserted,
         // False when the campaign was cancelled meanwhile: the row is kept, the trial stays failed.
@@ -198,6 +262,15 @@ export class EvaluationWorker {
   /** Stops taking jobs and waits for the running ones to finish and be recorded. */
   async close(): Promise<void> {
     await this.worker?.close();
+  }
+}
+
+/** The job's payload, or undefined when it is malformed (evaluate() then fails it for good). */
+function tryParsePayload(job: Job) {
+  try {
+    return parsePayload(evaluateJob, job.data);
+  } catch {
+    return undefined;
   }
 }
 

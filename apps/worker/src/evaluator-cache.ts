@@ -7,6 +7,8 @@ export interface EvaluatorCacheOptions {
    * a stand-in for training time, so that a fault can strike in the middle of one. Default 0.
    */
   delayMs?: number;
+  /** DATASETS_DIR: where train evaluators find mounted datasets (EvaluatorOptions.datasetsDir). */
+  datasetsDir?: string;
 }
 
 /**
@@ -21,7 +23,9 @@ export class EvaluatorCache {
   get(fingerprint: string, spec: EvaluatorSpec): Evaluator {
     let evaluator = this.evaluators.get(fingerprint);
     if (!evaluator) {
-      evaluator = delayed(createEvaluator(spec), this.options.delayMs ?? 0);
+      const { datasetsDir } = this.options;
+      const created = createEvaluator(spec, datasetsDir === undefined ? {} : { datasetsDir });
+      evaluator = delayed(created, this.options.delayMs ?? 0);
       this.evaluators.set(fingerprint, evaluator);
     }
     return evaluator;
@@ -31,8 +35,8 @@ export class EvaluatorCache {
 function delayed(evaluator: Evaluator, delayMs: number): Evaluator {
   if (delayMs <= 0) return evaluator;
   return {
-    async evaluate(archString) {
-      const result = await evaluator.evaluate(archString);
+    async evaluate(archString, context) {
+      const result = await evaluator.evaluate(archString, context);
       await sleep(delayMs);
       return result;
     },

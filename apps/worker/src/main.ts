@@ -36,6 +36,7 @@ const worker = new EvaluationWorker({
   stalledIntervalMs: config.STALLED_INTERVAL_MS,
   maxStalledCount: config.MAX_STALLED_COUNT,
   evaluationDelayMs: config.EVALUATION_DELAY_MS,
+  datasetsDir: config.DATASETS_DIR,
   ...(config.LOCK_DURATION_MS === undefined ? {} : { lockDurationMs: config.LOCK_DURATION_MS }),
 });
 worker.start();
@@ -43,6 +44,7 @@ log.info(
   {
     concurrency: config.WORKER_CONCURRENCY,
     prefix: config.QUEUE_PREFIX,
+    datasetsDir: config.DATASETS_DIR,
     metrics: metricsServer ? `${metricsServer.url}/metrics` : null,
   },
   "worker started",

@@ -52,6 +52,12 @@ export const envFields = {
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
   /** API: origins allowed by CORS, comma-separated; empty (default) allows none. */
   CORS_ORIGINS: Type.String({ default: "" }),
+  /**
+   * API, worker: the directory of the mounted datasets (CIFAR-10/100 in their binary versions,
+   * see docs/datasets.md), relative to the working directory or absolute. The containers mount
+   * it read-only at /data/datasets. The generated dataset needs no files.
+   */
+  DATASETS_DIR: Type.String({ minLength: 1, default: "./datasets" }),
   /** Worker: evaluate jobs run at once by one worker process. */
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 1 }),
   /** Worker: name recorded with every evaluation it computes (default: host name and pid). */

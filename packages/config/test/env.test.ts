@@ -13,6 +13,15 @@ describe("parseEnv", () => {
     assert.equal(env.WORKER_NAME, undefined);
   });
 
+  test("DATASETS_DIR: ./datasets under the working directory unless set", () => {
+    const datasets = envSchema("DATASETS_DIR");
+    assert.equal(parseEnv(datasets, {}).DATASETS_DIR, "./datasets");
+    assert.equal(
+      parseEnv(datasets, { DATASETS_DIR: "/data/datasets" }).DATASETS_DIR,
+      "/data/datasets",
+    );
+  });
+
   test("empty values count as unset", () => {
     assert.equal(parseEnv(schema, { PORT: "" }).PORT, 3000);
   });

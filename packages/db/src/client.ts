@@ -1,5 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { parseDatabaseUrl } from "./database-url.ts";
+import { parseDatabaseUrl, quoteIdentifier } from "./database-url.ts";
 import { PrismaClient } from "./generated/client.ts";
 
 export type Database = PrismaClient;
@@ -24,8 +24,15 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
       // keep-alive probes find pooled connections that died silently.
       connectionTimeoutMillis: 10_000,
       keepAlive: true,
+      // Raw queries name tables unqualified: they must find the same schema as Prisma's own.
+      ...(target.schema === "public" ? {} : { options: searchPathOption(target.schema) }),
     },
     { schema: target.schema },
   );
   return new PrismaClient({ adapter });
+}
+
+/** The startup option that sets a connection's search_path (spaces escaped, as libpq wants). */
+function searchPathOption(schema: string): string {
+  return `-c search_path=${quoteIdentifier(schema).replace(/[\\\s]/g, "\\$&")}`;
 }

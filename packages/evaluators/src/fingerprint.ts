@@ -3,6 +3,7 @@ import { canonicalJson } from "./canonical-json.ts";
 import { nasBench201TableSha256 } from "./nas-bench-201/table.ts";
 import type { EvaluatorOptions } from "./options.ts";
 import { type EvaluatorSpec, validateEvaluatorSpec } from "./spec.ts";
+import { TRAINER_VERSION } from "./train/trainer-version.ts";
 
 /**
  * Bumped whenever an evaluator's mapping from data to EvaluationResult changes (which column
@@ -11,14 +12,22 @@ import { type EvaluatorSpec, validateEvaluatorSpec } from "./spec.ts";
 export const EVALUATOR_FINGERPRINT_VERSION = 1;
 
 /**
- * The canonical JSON that is hashed: the validated spec (kind, dataset), the fingerprint
- * version, and the version of the data behind it (sha256 of the NB201 CSV bytes).
+ * The canonical JSON that is hashed. nas-bench-201: the validated spec (kind, dataset), the
+ * fingerprint version, and the version of the data behind it (sha256 of the NB201 CSV bytes).
+ * train: the validated spec with its defaults filled in, and the trainer's version.
  */
 export async function evaluatorFingerprintPayload(
   spec: EvaluatorSpec,
   options: EvaluatorOptions = {},
 ): Promise<string> {
   const clean = validateEvaluatorSpec(spec);
+  if (clean.kind === "train") {
+    return canonicalJson({
+      version: EVALUATOR_FINGERPRINT_VERSION,
+      spec: clean,
+      trainer: TRAINER_VERSION,
+    });
+  }
   const tableSha256 = await nasBench201TableSha256(options.nb201TablePath);
   return canonicalJson({
     version: EVALUATOR_FINGERPRINT_VERSION,

@@ -1,3 +1,5 @@
+/** The datasets a train spec may name (@nasvae/datasets). */
+export { DATASET_NAMES as TRAIN_DATASETS } from "@nasvae/datasets";
 export { canonicalJson } from "./canonical-json.ts";
 export { createEvaluator } from "./create-evaluator.ts";
 export type {
@@ -33,6 +35,7 @@ export {
   type Nb201EvaluationResult,
 } from "./nas-bench-201/tabular-evaluator.ts";
 export type { EvaluatorOptions } from "./options.ts";
+export { isPermanentEvaluationError } from "./permanent-error.ts";
 export {
   EVALUATOR_KINDS,
   type EvaluatorKind,
@@ -41,3 +44,18 @@ export {
   type NasBench201EvaluatorSpec,
   validateEvaluatorSpec,
 } from "./spec.ts";
+export {
+  type TrainEvaluationResult,
+  TrainEvaluator,
+  type TrainMetrics,
+} from "./train/train-evaluator.ts";
+export {
+  DEFAULT_MIN_PEERS,
+  type MedianStoppingRule,
+  TRAIN_OPTIMIZERS,
+  TRAIN_SPEC_DEFAULTS,
+  TRAIN_SPEC_LIMITS,
+  type TrainEvaluatorSpec,
+  validateTrainSpec,
+} from "./train/train-spec.ts";
+export { TRAINER_VERSION } from "./train/trainer-version.ts";

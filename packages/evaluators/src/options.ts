@@ -2,4 +2,9 @@
 export interface EvaluatorOptions {
   /** Path of nb201.csv; defaults to the project's data/nasbench/nb201.csv. */
   readonly nb201TablePath?: string;
+  /**
+   * Directory of mounted datasets (DATASETS_DIR: CIFAR-10/100 binary files) for train
+   * evaluators; default: @nasvae/datasets' own default. Generated datasets need none.
+   */
+  readonly datasetsDir?: string;
 }

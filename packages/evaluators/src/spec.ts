@@ -1,7 +1,11 @@
 import { isNb201Dataset, NB201_DATASETS, type Nb201Dataset } from "./nas-bench-201/datasets.ts";
+import { EvaluatorSpecError } from "./spec-error.ts";
+import { type TrainEvaluatorSpec, validateTrainSpec } from "./train/train-spec.ts";
 
-/** Evaluator kinds; real training can be added here later. */
-export const EVALUATOR_KINDS = ["nas-bench-201"] as const;
+export { EvaluatorSpecError } from "./spec-error.ts";
+
+/** Evaluator kinds: a tabular lookup, and real training (docs/training.md). */
+export const EVALUATOR_KINDS = ["nas-bench-201", "train"] as const;
 
 export type EvaluatorKind = (typeof EVALUATOR_KINDS)[number];
 
@@ -12,22 +16,19 @@ export interface NasBench201EvaluatorSpec {
 }
 
 /** Union of all evaluator specs, discriminated by `kind`. */
-export type EvaluatorSpec = NasBench201EvaluatorSpec;
-
-export class EvaluatorSpecError extends Error {
-  override name = "EvaluatorSpecError";
-}
+export type EvaluatorSpec = NasBench201EvaluatorSpec | TrainEvaluatorSpec;
 
 /**
- * Checks untrusted input (e.g. an API body) and returns a clean spec with only known keys;
- * throws EvaluatorSpecError saying what is wrong. Unknown keys are rejected so that two
- * specs meaning the same thing always have the same fingerprint.
+ * Checks untrusted input (e.g. an API body) and returns a clean spec with only known keys and
+ * defaults filled in; throws EvaluatorSpecError saying what is wrong. Unknown keys are rejected
+ * so that two specs meaning the same thing always have the same fingerprint.
  */
 export function validateEvaluatorSpec(value: unknown): EvaluatorSpec {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new EvaluatorSpecError("Evaluator spec must be an object");
   }
   const { kind, ...rest } = value as Record<string, unknown>;
+  if (kind === "train") return validateTrainSpec(rest);
   if (kind !== "nas-bench-201") {
     throw new EvaluatorSpecError(
       `Unknown evaluator kind ${JSON.stringify(kind)} (expected one of ${EVALUATOR_KINDS.join(", ")})`,

@@ -84,6 +84,9 @@ export const evaluateJob = defineJob({
             flops: Type.Number(),
             params: Type.Number(),
             metrics: Type.Record(Type.String(), Type.Unknown()),
+            /** Training evaluators: ended by the early-stopping rule; epochs trained. */
+            stoppedEarly: Type.Optional(Type.Boolean()),
+            epochs: Type.Optional(Type.Integer({ minimum: 0 })),
             /** The worker that computed it, and how long it took. */
             worker: Type.String(),
             durationMs: Type.Number({ minimum: 0 }),

@@ -25,7 +25,9 @@ type SpecVariant = TObject<{ kind: TLiteral<string> }>;
  * marking the branch. Each branch is `if kind != K, else <K's schema>`: TypeBox keeps the
  * errors of a failing `else`.
  */
-function discriminatedUnion<const Variants extends readonly SpecVariant[]>(variants: Variants) {
+export function discriminatedUnion<const Variants extends readonly SpecVariant[]>(
+  variants: Variants,
+) {
   const kinds = variants.map((variant) => variant.properties.kind.const);
   return Type.Unsafe<Static<TUnion<[...Variants]>>>({
     type: "object",

@@ -1,5 +1,6 @@
 export {
   createStrategy,
+  discriminatedUnion,
   STRATEGY_KINDS,
   type StrategySpec,
   StrategySpecSchema,

@@ -1,3 +1,35 @@
+export { Adam, type AdamOptions } from "./adam.ts";
+export { inventoryCost, layerCost, type ModelCost, measuredCost } from "./cost.ts";
+export {
+  type Batch,
+  BatchBuilder,
+  CROP_PADDING,
+  channelStatistics,
+  disposeBatch,
+  type ImageFormat,
+  type Normalization,
+  shuffledIndices,
+} from "./data.ts";
+export { type Evaluation, evaluate } from "./evaluate.ts";
+export {
+  type BatchNormLayerSpec,
+  type ConvLayerSpec,
+  type DenseLayerSpec,
+  type LayerSpec,
+  networkInventory,
+} from "./inventory.ts";
+export { type LatencyOptions, measureLatency } from "./latency.ts";
+export { type CellLiveness, cellLiveness } from "./liveness.ts";
+export {
+  type LayerTrace,
+  Nb201Network,
+  type NetworkOptions,
+  type TrainableParameter,
+} from "./network.ts";
+export { createOptimizer, type ParameterOptimizer } from "./optimizer.ts";
+export { cosineAnnealing, learningRateAt } from "./schedule.ts";
+export { NesterovSgd, type SgdOptions } from "./sgd.ts";
+export { batchRanges, trainCell } from "./train.ts";
 export type {
   EpochDecision,
   EpochReport,
@@ -6,3 +38,9 @@ export type {
   TrainingOutcome,
   TrainingRecipe,
 } from "./types.ts";
+export {
+  TrainingInputError,
+  validateDataset,
+  validateRecipe,
+  validateShape,
+} from "./validate.ts";

@@ -22,6 +22,7 @@ export default fp(
         tags: [
           { name: "campaigns", description: "Search campaigns and their results" },
           { name: "architectures", description: "Cells and everything measured about them" },
+          { name: "datasets", description: "What the workers can train child networks on" },
           { name: "operations", description: "Health and metrics" },
         ],
         components: {

@@ -67,6 +67,8 @@ export const architectureRoutes: FastifyPluginAsync = async (app) => {
           flops: evaluation.flops,
           params: evaluation.params,
           metrics: evaluation.metrics as Record<string, unknown>,
+          stoppedEarly: evaluation.stoppedEarly,
+          epochs: evaluation.epochs,
           worker: evaluation.worker,
           durationMs: evaluation.durationMs,
           evaluatedAt: evaluation.createdAt.toISOString(),

@@ -6,11 +6,21 @@ import {
   listCampaigns,
   listCompletedTrials,
 } from "@nasvae/db";
-import { evaluatorFingerprint, validateEvaluatorSpec } from "@nasvae/evaluators";
+import {
+  type EvaluatorSpec,
+  EvaluatorSpecError,
+  evaluatorFingerprint,
+  validateEvaluatorSpec,
+} from "@nasvae/evaluators";
 import { redisAddress, startCampaignJob } from "@nasvae/jobs";
 import type { FastifyPluginAsync } from "fastify";
 import type { Static } from "typebox";
-import { architectureResult, campaignView, campaignViews } from "../campaign-view.ts";
+import {
+  architectureResult,
+  campaignView,
+  campaignViews,
+  newCampaignView,
+} from "../campaign-view.ts";
 import { isUuid } from "../ids.ts";
 import {
   CampaignListQuery,
@@ -41,6 +51,16 @@ class HttpError extends Error {
   }
 }
 
+/** The spec with defaults filled in; what the schema cannot see (e.g. afterEpochs < epochs) is a 400. */
+function validEvaluator(body: unknown): EvaluatorSpec {
+  try {
+    return validateEvaluatorSpec(body);
+  } catch (error) {
+    if (error instanceof EvaluatorSpecError) throw new HttpError(400, error.message);
+    throw error;
+  }
+}
+
 function notFound(id: string): HttpError {
   return new HttpError(404, `campaign ${id} not found`);
 }
@@ -66,7 +86,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     },
     async (request, reply) => {
       const body = request.body;
-      const evaluator = validateEvaluatorSpec(body.evaluator);
+      const evaluator = validEvaluator(body.evaluator);
       const campaign = await createCampaign(app.db, {
         name: body.name ?? `campaign ${new Date().toISOString()}`,
         searchSpace: body.searchSpace,
@@ -95,7 +115,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
       return reply
         .code(201)
         .header("location", `/campaigns/${campaign.id}`)
-        .send(await campaignView(app.db, campaign));
+        .send(newCampaignView(campaign));
     },
   );
 
@@ -180,6 +200,8 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
           ...architectureResult(trial),
           round: trial.round.index,
           cached: trial.cached,
+          stoppedEarly: trial.evaluation.stoppedEarly,
+          epochs: trial.evaluation.epochs,
           worker: trial.evaluation.worker,
           proposedAt: trial.createdAt.toISOString(),
           evaluatedAt: trial.evaluation.createdAt.toISOString(),

@@ -29,6 +29,12 @@ export const ArchitectureEvaluation = Type.Object({
     { additionalProperties: true, description: "evaluator-specific extras" },
   ),
   worker: Type.String(),
+  stoppedEarly: Type.Boolean({
+    description: "ended by the early-stopping rule: figures of its last epoch",
+  }),
+  epochs: Type.Union([Type.Integer(), Type.Null()], {
+    description: "epochs trained; null for evaluators that do not train",
+  }),
   durationMs: Type.Integer(),
   evaluatedAt: Timestamp,
   learningCurve: Type.Array(LearningCurvePoint, {

@@ -1,7 +1,7 @@
-import { EVALUATOR_KINDS, NB201_DATASETS } from "@nasvae/evaluators";
 import { SEARCH_SPACE_IDS } from "@nasvae/search-space";
 import { StrategySpecSchema } from "@nasvae/strategies";
 import Type, { type Static } from "typebox";
+import { EvaluatorBody } from "./evaluator.ts";
 
 /** The strategy of a campaign that does not name one: the paper's method. */
 export const DEFAULT_STRATEGY = { kind: "graph-vae" } as const;
@@ -15,13 +15,7 @@ export function createCampaignBodySchema(maxBudget: number) {
     {
       name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
       searchSpace: Type.Enum([...SEARCH_SPACE_IDS]),
-      evaluator: Type.Object(
-        {
-          kind: Type.Enum([...EVALUATOR_KINDS]),
-          dataset: Type.Enum([...NB201_DATASETS]),
-        },
-        { additionalProperties: false },
-      ),
+      evaluator: EvaluatorBody,
       /** Default: {"kind": "graph-vae"} with its default settings. */
       strategy: Type.Optional(StrategySpecSchema),
       budget: Type.Object(
@@ -86,7 +80,10 @@ export const CampaignResponse = Type.Object({
   name: Type.String(),
   status: Type.Enum([...CAMPAIGN_STATUSES]),
   searchSpace: Type.String(),
-  evaluator: Type.Object({ kind: Type.String(), dataset: Type.String() }),
+  evaluator: Type.Object(
+    { kind: Type.String(), dataset: Type.String() },
+    { additionalProperties: true, description: "as validated, defaults filled in" },
+  ),
   strategy: Type.Object({ kind: Type.String() }, { additionalProperties: true }),
   budget: Type.Object({ evaluations: Type.Integer(), perRound: Type.Integer() }),
   seed: Type.Integer(),
@@ -127,6 +124,12 @@ export const EvaluationItem = Type.Intersect([
   Type.Object({
     round: Type.Integer(),
     cached: Type.Boolean(),
+    stoppedEarly: Type.Boolean({
+      description: "ended by the early-stopping rule: figures of its last epoch",
+    }),
+    epochs: Type.Union([Type.Integer(), Type.Null()], {
+      description: "epochs trained; null for evaluators that do not train",
+    }),
     worker: Type.String(),
     proposedAt: Timestamp,
     evaluatedAt: Timestamp,

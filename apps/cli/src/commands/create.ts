@@ -33,8 +33,10 @@ Options:
   -f, --file PATH        the campaign as YAML or JSON
   --name NAME            a name to find it by (default: "campaign <date>")
   --space ID             search space (default: ${CAMPAIGN_DEFAULTS.searchSpace})
-  --evaluator KIND       evaluator (default: ${CAMPAIGN_DEFAULTS.evaluatorKind})
-  --dataset NAME         cifar10, cifar100 or ImageNet16-120 (default: ${CAMPAIGN_DEFAULTS.dataset})
+  --evaluator KIND       nas-bench-201 (the table; default) or train (real training, see
+                         docs/training.md); a kind other than the file's drops its settings
+  --dataset NAME         nas-bench-201: cifar10, cifar100 or ImageNet16-120; train:
+                         synthetic-shapes, cifar10 or cifar100 (default: ${CAMPAIGN_DEFAULTS.dataset})
   --strategy KIND        graph-vae (the API's default), evolution or random; a kind other
                          than the file's drops the file's strategy settings
   --budget N             evaluations in all (required, here or in the file)
@@ -50,7 +52,9 @@ Examples:
   nasvae create --file examples/campaign.yaml
   nasvae create --name quick --strategy evolution --budget 50 --seed 3 --watch
   nasvae create -f examples/campaign.yaml --budget 200 --lambda 0.5
-  ID=$(nasvae create --budget 100 --dataset cifar100) && nasvae watch "$ID"`,
+  ID=$(nasvae create --budget 100 --dataset cifar100) && nasvae watch "$ID"
+  nasvae create -f examples/train-campaign.yaml --watch
+  nasvae create --evaluator train --dataset synthetic-shapes --set evaluator.epochs=2 --budget 4`,
 
   async run(argv, io) {
     const { values, positionals } = parseCommandLine(this.name, OPTIONS, argv);

@@ -30,12 +30,21 @@ function figures(item: ParetoPoint): string[] {
   ];
 }
 
+/** Epochs trained, and whether the early-stopping rule ended the run: "3", "2 stopped". */
+function epochsCell(item: Evaluation): string {
+  if (item.epochs === null) return "-";
+  return item.stoppedEarly ? `${item.epochs} stopped` : String(item.epochs);
+}
+
+/** The EPOCHS column appears only for evaluators that train (tabular results have none). */
 export function evaluationsTable(items: Evaluation[]): string {
+  const trained = items.some((item) => item.epochs !== null);
   return formatTable(
     [
       { header: "#", align: "right" },
       { header: "ROUND", align: "right" },
       ...FIGURE_COLUMNS,
+      ...(trained ? [{ header: "EPOCHS" }] : []),
       { header: "CACHED" },
       { header: "ARCHITECTURE" },
     ],
@@ -43,13 +52,17 @@ export function evaluationsTable(items: Evaluation[]): string {
       String(i + 1),
       String(item.round),
       ...figures(item),
+      ...(trained ? [epochsCell(item)] : []),
       item.cached ? "yes" : "no",
       item.architecture,
     ]),
   );
 }
 
-/** CSV with the column names of the SQL view `campaign_evaluations`, figures unrounded. */
+/**
+ * CSV with the column names of the SQL view `campaign_evaluations`, figures unrounded, then
+ * `stopped_early` and `epochs` (empty for evaluators that do not train).
+ */
 export function evaluationsCsv(items: Evaluation[]): string {
   return toCsv(
     [
@@ -64,6 +77,8 @@ export function evaluationsCsv(items: Evaluation[]): string {
       "proposed_at",
       "evaluated_at",
       "recorded_at",
+      "stopped_early",
+      "epochs",
     ],
     items.map((item) => [
       item.round,
@@ -77,6 +92,8 @@ export function evaluationsCsv(items: Evaluation[]): string {
       item.proposedAt,
       item.evaluatedAt,
       item.recordedAt,
+      item.stoppedEarly,
+      item.epochs,
     ]),
   );
 }

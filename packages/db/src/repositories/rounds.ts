@@ -151,6 +151,44 @@ export async function finishRound(
   });
 }
 
+/**
+ * finishRound in one statement (one round trip, one implicit transaction), for the coordinator's
+ * hot path: also says whether the round was still running before, so that a redelivered round
+ * job, which finds it closed, is not measured twice. Null when there is no such round.
+ */
+export async function closeRound(
+  db: Database,
+  roundId: string,
+  failures: ReadonlyMap<string, string> = new Map(),
+): Promise<{ round: Round; wasRunning: boolean } | null> {
+  const [row] = await db.$queryRaw<(Round & { wasRunning: boolean })[]>`
+    WITH before AS (SELECT status FROM rounds WHERE id = ${roundId}::uuid),
+    failures (trial_id, reason) AS (
+      SELECT * FROM unnest(${[...failures.keys()]}::uuid[], ${[...failures.values()]}::text[])
+    ),
+    failed AS (
+      UPDATE trials
+      SET status = 'failed', finished_at = now(),
+        error = COALESCE(
+          (SELECT reason FROM failures WHERE failures.trial_id = trials.id),
+          'evaluation job failed')
+      WHERE round_id = ${roundId}::uuid AND status = 'pending'
+    ),
+    closed AS (
+      UPDATE rounds SET status = 'completed', finished_at = now()
+      WHERE id = ${roundId}::uuid
+      RETURNING *
+    )
+    SELECT closed.id, closed.campaign_id AS "campaignId", closed.index,
+      closed.status::text AS "status", closed.strategy, closed.proposed, closed.info,
+      closed.created_at AS "createdAt", closed.finished_at AS "finishedAt",
+      (SELECT status = 'running' FROM before) AS "wasRunning"
+    FROM closed`;
+  if (!row) return null;
+  const { wasRunning, ...round } = row;
+  return { round, wasRunning };
+}
+
 /** The campaign's latest strategy state saved before round `beforeIndex`, if any. */
 export function findLatestSnapshot(
   db: Database,

@@ -1,5 +1,13 @@
 import type { Database } from "../client.ts";
-import type { Architecture, Evaluation, Round, Trial } from "../generated/client.ts";
+import type {
+  Architecture,
+  CampaignStatus,
+  Evaluation,
+  Round,
+  Trial,
+  TrialStatus,
+} from "../generated/client.ts";
+import { evaluationColumns } from "./evaluations.ts";
 
 export type TrialWithResult = Trial & {
   architecture: Architecture;
@@ -22,8 +30,98 @@ export function listTrials(db: Database, campaignId: string): Promise<TrialWithR
   });
 }
 
+/** A trial as a strategy learns from it: listTrials' fields that planning uses. */
+export interface TrialObservation {
+  archString: string;
+  canonicalHash: string;
+  status: TrialStatus;
+  /** Why it failed, if it did. */
+  error: string | null;
+  roundIndex: number;
+  /** Its result's figures; null until it is completed. */
+  validationAccuracy: number | null;
+  flops: number | null;
+  params: number | null;
+}
+
+/**
+ * Every trial of a campaign, oldest first (listTrials' order), with what the planner needs of its
+ * architecture, round and result: one query where listTrials' includes take four.
+ */
+export function listTrialObservations(
+  db: Database,
+  campaignId: string,
+): Promise<TrialObservation[]> {
+  return db.$queryRaw<TrialObservation[]>`
+    SELECT t.arch_string AS "archString", a.canonical_hash AS "canonicalHash",
+      t.status::text AS "status", t.error, r.index AS "roundIndex",
+      e.validation_accuracy AS "validationAccuracy", e.flops, e.params
+    FROM trials t
+    JOIN architectures a ON a.id = t.architecture_id
+    JOIN rounds r ON r.id = t.round_id
+    LEFT JOIN evaluations e ON e.id = t.evaluation_id
+    WHERE t.campaign_id = ${campaignId}::uuid
+    ORDER BY t.created_at ASC, t.id ASC`;
+}
+
 export function findTrial(db: Database, id: string): Promise<TrialWithResult | null> {
   return db.trial.findUnique({ where: { id }, include: withResult });
+}
+
+/** What an evaluate job needs to know before it runs (see findEvaluationState). */
+export interface EvaluationState {
+  /** Its campaign's status; null when there is no such campaign. */
+  campaignStatus: CampaignStatus | null;
+  /** Its trial; null when there is no such trial. */
+  trial: Pick<Trial, "id" | "status" | "evaluationId"> | null;
+  /**
+   * The trial's own result when it is completed already (a duplicate delivery); otherwise the
+   * result recorded for (architecture, evaluator) by any trial, if any (the cache).
+   */
+  evaluation: Evaluation | null;
+}
+
+/**
+ * Everything an evaluate job reads before it runs, in one query: its campaign's status (the
+ * pause/cancel gate), its trial, and the result that already answers it, if any.
+ */
+export async function findEvaluationState(
+  db: Database,
+  job: {
+    campaignId: string;
+    trialId: string;
+    architectureId: string;
+    evaluatorFingerprint: string;
+  },
+): Promise<EvaluationState> {
+  const [row] = await db.$queryRaw<
+    (Evaluation & {
+      campaignStatus: CampaignStatus | null;
+      trialId: string | null;
+      trialStatus: TrialStatus | null;
+      trialEvaluationId: string | null;
+    })[]
+  >`
+    SELECT c.status::text AS "campaignStatus", t.id AS "trialId", t.status::text AS "trialStatus",
+      t.evaluation_id AS "trialEvaluationId", ${evaluationColumns("e")}
+    FROM (VALUES (1)) AS one (x)
+    LEFT JOIN campaigns c ON c.id = ${job.campaignId}::uuid
+    LEFT JOIN trials t ON t.id = ${job.trialId}::uuid
+    LEFT JOIN evaluations e ON e.id = COALESCE(
+      CASE WHEN t.status = 'completed' THEN t.evaluation_id END,
+      (SELECT k.id FROM evaluations k
+       WHERE k.architecture_id = ${job.architectureId}::uuid
+         AND k.evaluator_fingerprint = ${job.evaluatorFingerprint}))`;
+  if (!row) throw new Error("findEvaluationState: no row"); // the VALUES row is always there
+  const { campaignStatus, trialId, trialStatus, trialEvaluationId, ...evaluation } = row;
+  return {
+    campaignStatus,
+    trial:
+      trialId === null
+        ? null
+        : { id: trialId, status: trialStatus as TrialStatus, evaluationId: trialEvaluationId },
+    evaluation: evaluation.id === null ? null : evaluation,
+  };
 }
 
 export interface Page<T> {
