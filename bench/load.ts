@@ -11,9 +11,10 @@
  * Every campaign is a random search with budget = perRound = --budget (one round), on one of the
  * three NAS-Bench-201 datasets in turn. Results already recorded for a dataset are answered from
  * the cache without a job, as in production, so fewer evaluate jobs than campaigns × budget run;
- * the report gives both numbers.
+ * the report gives both numbers, and the CPU seconds each part of the stack used (Linux /proc,
+ * Redis's INFO).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,6 +55,28 @@ for (const [name, value] of Object.entries(settings)) {
 const log = (message: string) => console.error(`[load] ${message}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. On a
+ * shared machine this says more than wall time: it is what each part of the stack costs.
+ */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after "(comm)": state is field 3; utime and stime are fields 14 and 15, in ticks.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Redis's own CPU seconds so far (INFO cpu). */
+async function redisCpuSeconds(connection: { info(section: string): Promise<string> }) {
+  const info = await connection.info("cpu");
+  const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+  return field("used_cpu_user") + field("used_cpu_sys");
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -83,7 +106,9 @@ const stack = new LocalStack({
   },
 });
 
+let redisCpuAtStart = 0;
 try {
+  redisCpuAtStart = await redisCpuSeconds(redis.connection);
   stack.start();
   await waitForHttp(`${base}/healthz`, 60_000);
   log(
@@ -159,6 +184,14 @@ try {
   });
   const exact = perCampaign.filter((group) => group._count._all === settings.budget).length;
   await evaluations.close();
+  // CPU of each part of the stack over the run (its start included), before it stops.
+  const cpu: Record<string, number | null> = {};
+  for (const p of stack.processes) {
+    const name = p.name.startsWith("worker-") ? "workers" : p.name;
+    const seconds = cpuSeconds(p.child.pid);
+    cpu[name] = seconds === null ? null : (cpu[name] ?? 0) + seconds;
+  }
+  cpu.redis = (await redisCpuSeconds(redis.connection)) - redisCpuAtStart;
   await stack.stop();
 
   // --- raw BullMQ at the same worker count ---------------------------------------------------
@@ -206,6 +239,7 @@ try {
     trials: { total: trials, notCompleted: failedTrials, cached: cachedTrials, exactBudget: exact },
     evaluations: { rows, distinct: distinctRows, campaignsWithoutTrials },
     jobs: { completed: counts.completed, failed: counts.failed },
+    cpuSeconds: cpu,
     timings: { postedMs, endToEndMs, rawMs },
     rates: {
       endToEndJobsPerSecond: endToEndRate,
@@ -253,6 +287,13 @@ try {
     `| raw BullMQ: ${rawJobs} no-op jobs, same Redis and worker count | ${rawRate.toFixed(1)} jobs/s |`,
   );
   console.log(`| ratio end-to-end / raw | ${(endToEndRate / rawRate).toFixed(2)} |`);
+  const perCampaignMs = (seconds: number | null | undefined) =>
+    seconds === null || seconds === undefined
+      ? "n/a"
+      : `${seconds.toFixed(1)} s (${((seconds * 1000) / ids.length).toFixed(1)} ms/campaign)`;
+  for (const name of ["api", "coordinator", "workers", "redis"]) {
+    console.log(`| CPU, ${name} (its start included) | ${perCampaignMs(cpu[name])} |`);
+  }
   console.log(`\nraw data: ${out}`);
 } finally {
   await stack.stop();

@@ -1,5 +1,5 @@
 import type { Logger } from "@nasvae/config";
-import { closeRound, type Database, findCampaign, markCampaignRunning } from "@nasvae/db";
+import { closeRound, type Database, findCampaign, startQueuedCampaign } from "@nasvae/db";
 import {
   type JobQueues,
   jobLogBindings,
@@ -103,15 +103,16 @@ export class Coordinator {
     const { campaignId } = parsePayload(startCampaignJob, job.data);
     // Every line about this job, the planner's included, names the job and the campaign.
     const log = this.options.log.child(jobLogBindings(job));
-    const campaign = await findCampaign(this.options.db, campaignId);
-    if (!campaign) {
+    // queued -> running, returning the row the planner starts from; the campaign is read only
+    // when it was not queued (a redelivered job, or one whose campaign was deleted).
+    const started = await startQueuedCampaign(this.options.db, campaignId);
+    if (started) {
+      log.info({ name: started.name }, "campaign running");
+    } else if (!(await findCampaign(this.options.db, campaignId))) {
       log.warn("campaign job for an unknown campaign");
       return;
     }
-    if (await markCampaignRunning(this.options.db, campaignId)) {
-      log.info({ name: campaign.name }, "campaign running");
-    }
-    await this.planner.planFrom(campaignId, 0, log);
+    await this.planner.planFrom(campaignId, 0, log, started ?? undefined);
   }
 
   /** A resumed campaign (POST /campaigns/:id/resume): plan again where it stopped. */

@@ -38,24 +38,32 @@ export class RoundPlanner {
   /**
    * Plans round `index` of a campaign, or completes the campaign when its budget is spent.
    * Rounds whose candidates were all answered from the cache need no jobs: planning then
-   * continues at once with the next round.
+   * continues at once with the next round. `current`: the campaign's row as just written, if
+   * the caller has it, instead of reading it again for the first round.
    */
-  async planFrom(campaignId: string, index: number, log: Logger): Promise<void> {
+  async planFrom(
+    campaignId: string,
+    index: number,
+    log: Logger,
+    current?: Campaign,
+  ): Promise<void> {
+    let known = current;
     for (let roundIndex = index; ; roundIndex += 1) {
-      const campaign = await findCampaign(this.db, campaignId);
+      const campaign = known ?? (await findCampaign(this.db, campaignId));
+      known = undefined;
       if (!campaign) throw new Error(`campaign ${campaignId} does not exist`);
       if (campaign.status !== "running") {
         log.info({ status: campaign.status }, "campaign not running; no round planned");
         return;
       }
       const roundLog = log.child({ round: roundIndex });
-      const round =
-        (await findRound(this.db, campaignId, roundIndex)) ??
-        (await this.proposeRound(campaign, roundIndex, roundLog));
+      const written = await findRound(this.db, campaignId, roundIndex);
+      const round = written ?? (await this.proposeRound(campaign, roundIndex, roundLog));
       if (!round) return;
       const pending = round.trials.filter((trial) => trial.status === "pending");
       if (pending.length > 0 && round.status === "running") {
-        await this.enqueueRound(campaign, round, roundLog);
+        // A round this call has just written has never been enqueued: no need to look.
+        await this.enqueueRound(campaign, round, roundLog, written !== null);
         return;
       }
       if (round.status === "running") {
@@ -84,7 +92,8 @@ export class RoundPlanner {
     index: number,
     log: Logger,
   ): Promise<RoundWithTrials | null> {
-    const trials = await listTrialObservations(this.db, campaign.id);
+    // Rounds are written in order: without a round 0 the campaign has no trials yet.
+    const trials = index > 0 ? await listTrialObservations(this.db, campaign.id) : [];
     const completed = trials.filter((t) => t.status === "completed").length;
     const remaining = campaign.budgetEvaluations - completed;
     if (remaining <= 0) {
@@ -178,9 +187,11 @@ export class RoundPlanner {
     campaign: Campaign,
     round: RoundWithTrials,
     log: Logger,
+    mayBeEnqueued: boolean,
   ): Promise<void> {
     const parentJobId = roundJob.jobId(roundPayload(campaign, round));
-    if (await this.queues.byName.rounds.getJob(parentJobId)) return; // enqueued before a retry
+    // Enqueued before a retry: adding the flow again could re-add children already removed.
+    if (mayBeEnqueued && (await this.queues.byName.rounds.getJob(parentJobId))) return;
     const pending = round.trials.filter((trial) => trial.status === "pending");
     await this.queues.flows.add(roundFlow(campaign, round, pending));
     log.info({ roundId: round.id, jobs: pending.length }, "round enqueued");

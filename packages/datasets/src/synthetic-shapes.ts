@@ -5,15 +5,16 @@ import { SHAPE_CLASSES } from "./shapes.ts";
 /**
  * `synthetic-shapes`: a small dataset generated in-process, so that tests, CI and the demo train
  * for real with no download. Same image shape (32x32x3) and class count (10) as CIFAR-10; each
- * image is one of ten shapes or patterns (shapes.ts) in a random colour, position, size and
- * orientation, over a random gradient background with clutter (dots and thin lines in other
- * colours, some over the shape) and pixel noise. Colour carries no class information, so a
- * classifier must learn spatial features. docs/datasets.md measures how hard it is.
+ * image is one of ten shapes or patterns (shapes.ts) in a random colour, position, size and a
+ * slight tilt, brighter than its background (a random colour with a gradient), with a little
+ * clutter (dots and thin lines in other colours) and pixel noise. Colour and position carry no
+ * class information, so a classifier must learn spatial features; the shapes are clear enough
+ * that a one-cell network learns them in one epoch. docs/datasets.md measures how hard it is.
  */
 export const SYNTHETIC_SHAPES = {
   name: "synthetic-shapes",
   description:
-    "Generated offline: 10 classes of procedurally drawn shapes and patterns (32x32x3) with random colour, position, scale, orientation, clutter and noise; a stand-in for CIFAR-10 in tests and demos, not comparable to CIFAR figures",
+    "Generated offline: 10 classes of procedurally drawn shapes and patterns (32x32x3) with random colour, position, scale, tilt, light clutter and noise; a stand-in for CIFAR-10 in tests and demos, not comparable to CIFAR figures",
   classes: SHAPE_CLASSES.length,
   imageSize: 32,
   channels: 3,
@@ -91,6 +92,17 @@ const randomColour = (random: Random): Colour => [
 ];
 const distance = (a: Colour, b: Colour) =>
   Math.sqrt((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2);
+/** Perceived brightness (Rec. 601 weights), 0 to 255. */
+const luminance = (c: Colour) => 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
+
+/**
+ * How much brighter than the background a shape's (first) colour is, at least. One polarity,
+ * light on dark: a network learns its edges in a few dozen steps; with either polarity it
+ * needs several epochs (docs/datasets.md).
+ */
+const SHAPE_BRIGHTER_BY = 100;
+/** The background's luminance at most, so that a colour that much brighter exists. */
+const BACKGROUND_MAX_LUMINANCE = 255 - SHAPE_BRIGHTER_BY - 20;
 
 /** A colour at least `minimum` away from every colour in `others` (the shape stays visible). */
 function contrastingColour(random: Random, others: Colour[], minimum: number): Colour {
@@ -98,6 +110,38 @@ function contrastingColour(random: Random, others: Colour[], minimum: number): C
     const colour = randomColour(random);
     if (others.every((other) => distance(colour, other) >= minimum)) return colour;
   }
+}
+
+/** A random colour at most `maximum` in luminance. */
+function darkColour(random: Random, maximum: number): Colour {
+  for (;;) {
+    const colour = randomColour(random);
+    if (luminance(colour) <= maximum) return colour;
+  }
+}
+
+/** A colour far from `background` (see contrastingColour) and `brighterBy` brighter. */
+function brighterColour(
+  random: Random,
+  background: Colour,
+  minimum: number,
+  brighterBy: number,
+): Colour {
+  for (;;) {
+    const colour = contrastingColour(random, [background], minimum);
+    if (luminance(colour) - luminance(background) >= brighterBy) return colour;
+  }
+}
+
+/**
+ * Tilt of a shape: the unit vector of (1, t), t uniform in [-0.36, 0.36], so up to 20 degrees
+ * either way from upright, with no trigonometry (see shapes.ts). Full rotations keep a one-cell
+ * network near chance after an epoch (docs/datasets.md).
+ */
+function tilt(random: Random): [number, number] {
+  const t = uniform(random, -0.36, 0.36);
+  const norm = Math.sqrt(1 + t * t);
+  return [1 / norm, t / norm];
 }
 
 /** A uniformly random unit vector by rejection: no trigonometry (see shapes.ts). */
@@ -157,17 +201,17 @@ function drawClutter(random: Random, canvas: Float32Array): void {
   if (random.next() < 0.6) {
     drawShape(canvas, dot, x, y, uniform(random, 0.8, 2.2), [1, 0], [colour, colour]);
   } else {
-    // 6 to 12 px long and under 1.5 px wide: thinner than any bar (2.8 px or more).
+    // 6 to 12 px long and under 1.5 px wide: thinner than any bar (3.2 px or more).
     const scale = uniform(random, 3, 6);
     drawShape(canvas, line, x, y, scale, randomDirection(random), [colour, colour]);
   }
 }
 
 function drawImage(random: Mulberry32, label: number, canvas: Float32Array): void {
-  // Background: a colour with a linear gradient of random direction, strength and tint.
-  const background = randomColour(random);
+  // Background: a darkish colour with a linear gradient of random direction, strength and tint.
+  const background = darkColour(random, BACKGROUND_MAX_LUMINANCE);
   const [gx, gy] = randomDirection(random);
-  const strength = uniform(random, 0, 3);
+  const strength = uniform(random, 0, 1);
   const tint: Colour = [uniform(random, -1, 1), uniform(random, -1, 1), uniform(random, -1, 1)];
   for (let y = 0; y < SIZE; y += 1) {
     for (let x = 0; x < SIZE; x += 1) {
@@ -178,30 +222,29 @@ function drawImage(random: Mulberry32, label: number, canvas: Float32Array): voi
       }
     }
   }
-  const clutterBefore = 1 + random.int(4);
-  for (let k = 0; k < clutterBefore; k += 1) drawClutter(random, canvas);
+  // A little clutter, behind the shape.
+  const clutter = random.int(3);
+  for (let k = 0; k < clutter; k += 1) drawClutter(random, canvas);
 
-  // The shape: two colours that stand out from the background and from each other.
-  const first = contrastingColour(random, [background], 120);
-  const second = contrastingColour(random, [background, first], 90);
+  // The shape: two colours that stand out from the background and from each other, the first
+  // (most of the shape's pixels) brighter than the background.
+  const first = brighterColour(random, background, 160, SHAPE_BRIGHTER_BY);
+  const second = contrastingColour(random, [background, first], 120);
   const shape = SHAPE_CLASSES[label];
   if (!shape) throw new Error(`synthetic-shapes: no class ${label}`);
   drawShape(
     canvas,
     shape.paint,
-    uniform(random, 10, 22),
-    uniform(random, 10, 22),
-    uniform(random, 7, 11),
-    randomDirection(random),
+    uniform(random, 11, 21),
+    uniform(random, 11, 21),
+    uniform(random, 8, 12),
+    tilt(random),
     [first, second],
   );
-  // Some clutter over the shape: partial occlusion.
-  const clutterAfter = random.int(2);
-  for (let k = 0; k < clutterAfter; k += 1) drawClutter(random, canvas);
 
   // Pixel noise, uniform in [-sigma, sigma] in 256 steps, sigma itself random per image. Four
   // values per raw output: the noise is most of the random numbers drawn.
-  const sigma = uniform(random, 3, 15);
+  const sigma = uniform(random, 2, 6);
   const step = (2 * sigma) / 255;
   for (let k = 0; k < IMAGE_BYTES; k += 4) {
     let bits = random.nextUint32();

@@ -13,6 +13,9 @@ import { floats, type KernelArgs, replaceKernel, type WasmBackend } from "./wasm
 export const BATCH_NORM_TRAIN = "NasvaeBatchNormTrain";
 export const BATCH_NORM_TRAIN_GRAD = "NasvaeBatchNormTrainGrad";
 
+/** Pixels per block of the element-wise passes (BLOCK·C floats in and out stay in L1). */
+const BLOCK = 512;
+
 interface Attrs {
   epsilon: number;
 }
@@ -52,9 +55,15 @@ function forward(args: KernelArgs): tf.TensorInfo[] {
     scale[k] = (g[k] as number) / Math.sqrt((variance[k] as number) + epsilon);
     shift[k] = (b[k] as number) - (mean[k] as number) * (scale[k] as number);
   }
-  for (let i = 0, k = 0; i < size; i++) {
-    ys[i] = (xs[i] as number) * (scale[k] as number) + (shift[k] as number);
-    if (++k === c) k = 0;
+  // Channel by channel within blocks of pixels that stay in L1: the per-channel constants are
+  // locals, which V8 runs ~2x faster than indexing them per element.
+  for (let start = 0; start < size; start += BLOCK * c) {
+    const end = Math.min(size, start + BLOCK * c);
+    for (let k = 0; k < c; k++) {
+      const s = scale[k] as number;
+      const t = shift[k] as number;
+      for (let i = start + k; i < end; i += c) ys[i] = (xs[i] as number) * s + t;
+    }
   }
   floats(backend, meanOut).set(mean);
   floats(backend, varianceOut).set(variance);
@@ -113,12 +122,16 @@ function backward(args: KernelArgs): tf.TensorInfo[] {
     b[k] = -gs * s * s * ((dyDotCentred[k] as number) / n) + (2 * (dv[k] as number)) / n;
     offset[k] = -gs * ((dBeta[k] as number) / n) + (dm[k] as number) / n;
   }
-  for (let i = 0, k = 0; i < size; i++) {
-    dx[i] =
-      (a[k] as number) * (dys[i] as number) +
-      (b[k] as number) * ((xs[i] as number) - (m[k] as number)) +
-      (offset[k] as number);
-    if (++k === c) k = 0;
+  for (let start = 0; start < size; start += BLOCK * c) {
+    const end = Math.min(size, start + BLOCK * c);
+    for (let k = 0; k < c; k++) {
+      const ak = a[k] as number;
+      const bk = b[k] as number;
+      const centre = m[k] as number;
+      const ok = offset[k] as number;
+      for (let i = start + k; i < end; i += c)
+        dx[i] = ak * (dys[i] as number) + bk * ((xs[i] as number) - centre) + ok;
+    }
   }
   return [dxOut, dGammaOut, dBetaOut];
 }

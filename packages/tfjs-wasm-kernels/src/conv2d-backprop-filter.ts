@@ -22,7 +22,8 @@ interface Attrs {
  * convolution of x transposed to [Cin, H, W, B] (batch Cin, channels B) with dy transposed to
  * [Ho, Wo, B, Cout] as the filter, dilated by the stride; its output is [Cin, kh, kw, Cout].
  * The padding of the original convolution is passed through as explicit padding; rows and
- * columns the original convolution never reads are sliced off first.
+ * columns the original convolution never reads are sliced off first. Pointwise (1×1, stride 1,
+ * unpadded) convolutions take one matrix product instead.
  */
 export function conv2DBackpropFilter(backendName = "wasm"): tf.KernelFunc {
   return ({ inputs, backend: anyBackend, attrs }: KernelArgs) => {
@@ -41,6 +42,7 @@ export function conv2DBackpropFilter(backendName = "wasm"): tf.KernelFunc {
         tf.backend_util.convertConv2DDataFormat(dataFormat),
       ),
     );
+    if (isPointwise(g)) return pointwiseFilterGradient(backend, x, dy, backendName);
     const transpose = kernelCall("Transpose", backendName, backend);
     const slice = kernelCall("Slice", backendName, backend);
     const conv2d = kernelCall("Conv2D", backendName, backend);
@@ -83,6 +85,57 @@ export function conv2DBackpropFilter(backendName = "wasm"): tf.KernelFunc {
       return transpose({ x: dWT }, { perm: [1, 2, 0, 3] });
     });
   };
+}
+
+/** A 1×1 convolution with stride 1 and no padding: every input pixel meets every filter tap once. */
+function isPointwise(g: ReturnType<typeof geometryOf>): boolean {
+  return (
+    g.filterHeight === 1 &&
+    g.filterWidth === 1 &&
+    g.strideHeight === 1 &&
+    g.strideWidth === 1 &&
+    g.padTop === 0 &&
+    g.padLeft === 0 &&
+    g.outHeight === g.inHeight &&
+    g.outWidth === g.inWidth
+  );
+}
+
+/**
+ * The filter gradient of a pointwise convolution is one matrix product, dW = xᵀ·dy with x as
+ * [B·H·W, Cin] and dy as [B·H·W, Cout]. The wasm BatchMatMul is several times slower when asked
+ * to transpose an operand itself, so x is transposed here first. (The dilated-convolution route
+ * re-packs dy as an H×W filter every call: 5-6x slower for the network's 1×1 convolutions.)
+ */
+function pointwiseFilterGradient(
+  backend: WasmBackend,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  backendName: string,
+): tf.TensorInfo {
+  const channels = x.shape[3] as number;
+  const outChannels = dy.shape[3] as number;
+  const pixels = tf.util.sizeFromShape(x.shape) / channels;
+  const matMul = kernelCall("BatchMatMul", backendName, backend);
+  return withTemporaries(backend, (keep) => {
+    const xT = keep(backend.makeOutput([1, channels, pixels], "float32"));
+    const target = floats(backend, xT);
+    const source = floats(backend, x);
+    // Blocks of pixels: each channel's strided reads stay in L1, its writes are sequential.
+    for (let start = 0; start < pixels; start += 1024) {
+      const end = Math.min(pixels, start + 1024) * channels;
+      for (let c = 0; c < channels; c++) {
+        let to = c * pixels + start;
+        for (let from = start * channels + c; from < end; from += channels)
+          target[to++] = source[from] as number;
+      }
+    }
+    const product = matMul(
+      { a: xT, b: { dataId: dy.dataId, shape: [1, pixels, outChannels], dtype: dy.dtype } },
+      { transposeA: false, transposeB: false },
+    );
+    return { dataId: product.dataId, shape: [1, 1, channels, outChannels], dtype: "float32" };
+  });
 }
 
 /**

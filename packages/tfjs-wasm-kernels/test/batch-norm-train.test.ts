@@ -57,6 +57,8 @@ describe("fused training-mode batch norm", () => {
     [4, 5, 6, 3],
     [2, 3, 3, 16],
     [64, 8, 8, 4],
+    // 663 pixels: one full block of the element-wise passes and a partial one.
+    [3, 17, 13, 5],
     [8, 5],
   ];
   for (const shape of shapes) {

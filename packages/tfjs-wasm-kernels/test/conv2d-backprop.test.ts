@@ -21,6 +21,25 @@ const cases: {
     pad: "valid",
   },
   { label: "1x1 stride 1", x: [4, 5, 6, 8], filter: [1, 1, 8, 3], stride: 1, pad: "valid" },
+  {
+    label: "1x1 stride 1 same, 1500 pixels (matMul filter gradient, partial transpose block)",
+    x: [3, 25, 20, 5],
+    filter: [1, 1, 5, 7],
+    stride: 1,
+    pad: "same",
+  },
+  {
+    label: "1x1 stride 1 with zero padding 1 (not pointwise)",
+    x: [2, 5, 4, 3],
+    filter: [1, 1, 3, 4],
+    stride: 1,
+    pad: [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+  },
   { label: "1x1 stride 2 odd size", x: [2, 7, 5, 3], filter: [1, 1, 3, 4], stride: 2, pad: "same" },
   {
     label: "non-square 2x3 filter, strides 2x1, same",

@@ -33,6 +33,18 @@ export async function markCampaignRunning(db: Database, id: string): Promise<boo
   return count === 1;
 }
 
+/**
+ * markCampaignRunning that also returns the campaign as it now is (one statement): null when it
+ * had already left `queued` or does not exist.
+ */
+export async function startQueuedCampaign(db: Database, id: string): Promise<Campaign | null> {
+  const [campaign] = await db.campaign.updateManyAndReturn({
+    where: { id, status: "queued" },
+    data: { status: "running", startedAt: new Date() },
+  });
+  return campaign ?? null;
+}
+
 /** Ends a running (or still queued) campaign; a campaign that already ended keeps its status. */
 export async function finishCampaign(
   db: Database,

@@ -1,5 +1,12 @@
 import type { Database } from "../client.ts";
-import type { ModelSnapshot, Prisma, Round, RoundStatus, Trial } from "../generated/client.ts";
+import {
+  type ModelSnapshot,
+  Prisma,
+  type Round,
+  type RoundStatus,
+  type Trial,
+  type TrialStatus,
+} from "../generated/client.ts";
 
 export interface Candidate {
   /** The cell in the search space's notation. */
@@ -31,95 +38,152 @@ export interface NewRound {
 
 export type RoundWithTrials = Round & { trials: Trial[] };
 
-/**
- * Writes a round and its trials in one transaction. Each candidate's architecture is stored once
- * per isomorphism class; a candidate whose (architecture, evaluator) result already exists, from
- * any campaign, becomes a completed, cached trial at once, so no job is ever run for it.
- */
-export async function createRound(db: Database, round: NewRound): Promise<RoundWithTrials> {
-  return db.$transaction(async (tx) => {
-    const hashes = round.candidates.map((candidate) => candidate.canonicalHash);
-    await tx.architecture.createMany({
-      data: round.candidates.map((candidate) => ({
-        searchSpace: round.searchSpace,
-        canonicalHash: candidate.canonicalHash,
-        archString: candidate.archString,
-      })),
-      skipDuplicates: true,
-    });
-    const architectures = await tx.architecture.findMany({
-      where: { searchSpace: round.searchSpace, canonicalHash: { in: hashes } },
-      select: { id: true, canonicalHash: true },
-    });
-    const architectureIdByHash = new Map(architectures.map((a) => [a.canonicalHash, a.id]));
-    const architectureIds = [...architectureIdByHash.values()];
-    const known = await tx.evaluation.findMany({
-      where: {
-        architectureId: { in: architectureIds },
-        evaluatorFingerprint: round.evaluatorFingerprint,
-      },
-      select: { id: true, architectureId: true },
-    });
-    const evaluationIdByArchitecture = new Map(known.map((e) => [e.architectureId, e.id]));
-
-    const created = await tx.round.create({
-      data: {
-        campaignId: round.campaignId,
-        index: round.index,
-        strategy: round.strategy,
-        proposed: round.candidates.length,
-        info: round.info ?? {},
-      },
-    });
-    if (round.snapshot) {
-      await tx.modelSnapshot.create({
-        data: {
-          campaignId: round.campaignId,
-          roundId: created.id,
-          roundIndex: round.index,
-          strategy: round.snapshot.strategy,
-          backend: round.snapshot.backend ?? null,
-          state: new Uint8Array(round.snapshot.state),
-          sizeBytes: round.snapshot.state.byteLength,
-        },
-      });
-    }
-    const now = new Date();
-    await tx.trial.createMany({
-      data: round.candidates.map((candidate) => {
-        const architectureId = architectureIdByHash.get(candidate.canonicalHash);
-        if (!architectureId) throw new Error(`architecture ${candidate.canonicalHash} not stored`);
-        const evaluationId = evaluationIdByArchitecture.get(architectureId);
-        return {
-          campaignId: round.campaignId,
-          roundId: created.id,
-          architectureId,
-          archString: candidate.archString,
-          predictedAccuracy: candidate.prediction?.accuracy ?? null,
-          predictedFlops: candidate.prediction?.flops ?? null,
-          ...(evaluationId
-            ? { status: "completed" as const, evaluationId, cached: true, finishedAt: now }
-            : { status: "pending" as const }),
-        };
-      }),
-    });
-    const trials = await tx.trial.findMany({
-      where: { roundId: created.id },
-      orderBy: { createdAt: "asc" },
-    });
-    return { ...created, trials };
-  });
+/** A row of createRound's statement: the round, and one of its trials (none without candidates). */
+interface CreatedRoundRow {
+  roundId: string;
+  roundCampaignId: string;
+  roundIndex: number;
+  roundStatus: RoundStatus;
+  roundStrategy: string;
+  roundProposed: number;
+  roundInfo: Prisma.JsonValue;
+  roundCreatedAt: Date;
+  roundFinishedAt: Date | null;
+  trial: Omit<Trial, "status"> & { status: TrialStatus };
 }
 
-export function findRound(
+/**
+ * Writes a round and its trials in one statement (one round trip, one implicit transaction: all
+ * of it or nothing). Each candidate's architecture is stored once per isomorphism class; a
+ * candidate whose (architecture, evaluator) result already exists, from any campaign, becomes a
+ * completed, cached trial at once, so no job is ever run for it. Trials come back in candidate
+ * order.
+ */
+export async function createRound(db: Database, round: NewRound): Promise<RoundWithTrials> {
+  const { candidates, snapshot } = round;
+  const hashes = candidates.map((candidate) => candidate.canonicalHash);
+  if (new Set(hashes).size !== hashes.length) {
+    throw new Error("a round cannot propose two cells of the same isomorphism class");
+  }
+  const snapshotInsert = snapshot
+    ? Prisma.sql`, saved_snapshot AS (
+        INSERT INTO model_snapshots (
+          campaign_id, round_id, round_index, strategy, backend, state, size_bytes
+        )
+        SELECT ${round.campaignId}::uuid, new_round.id, ${round.index}::int4, ${snapshot.strategy},
+          ${snapshot.backend ?? null}::text,
+          decode(${Buffer.from(snapshot.state).toString("base64")}, 'base64'),
+          ${snapshot.state.byteLength}::int4
+        FROM new_round
+      )`
+    : Prisma.empty;
+  const rows = await db.$queryRaw<CreatedRoundRow[]>`
+    WITH candidates AS (
+      SELECT * FROM unnest(
+        ${hashes}::text[],
+        ${candidates.map((candidate) => candidate.archString)}::text[],
+        ${candidates.map((candidate) => candidate.prediction?.accuracy ?? null)}::float8[],
+        ${candidates.map((candidate) => candidate.prediction?.flops ?? null)}::float8[]
+      ) WITH ORDINALITY AS c (canonical_hash, arch_string, predicted_accuracy, predicted_flops, position)
+    ),
+    -- DO UPDATE (of a column outside any key, to itself) rather than DO NOTHING: it returns the
+    -- row of every class, also one stored before or committed by a concurrent round, which this
+    -- statement's snapshot may not see. Rows are taken in hash order, so two rounds that share
+    -- classes lock them in the same order.
+    stored AS (
+      INSERT INTO architectures (search_space, canonical_hash, arch_string)
+      SELECT ${round.searchSpace}, canonical_hash, arch_string FROM candidates
+      ORDER BY canonical_hash
+      ON CONFLICT (search_space, canonical_hash)
+        DO UPDATE SET arch_string = architectures.arch_string
+      RETURNING id, canonical_hash
+    ),
+    known AS (
+      SELECT evaluations.architecture_id, evaluations.id
+      FROM evaluations JOIN stored ON evaluations.architecture_id = stored.id
+      WHERE evaluations.evaluator_fingerprint = ${round.evaluatorFingerprint}
+    ),
+    new_round AS (
+      INSERT INTO rounds (campaign_id, index, strategy, proposed, info)
+      VALUES (
+        ${round.campaignId}::uuid, ${round.index}::int4, ${round.strategy},
+        ${candidates.length}::int4, ${JSON.stringify(round.info ?? {})}::jsonb
+      )
+      RETURNING *
+    )${snapshotInsert},
+    new_trials AS (
+      INSERT INTO trials (
+        campaign_id, round_id, architecture_id, arch_string, predicted_accuracy, predicted_flops,
+        status, evaluation_id, cached, finished_at
+      )
+      SELECT ${round.campaignId}::uuid, new_round.id, stored.id, candidates.arch_string,
+        candidates.predicted_accuracy, candidates.predicted_flops,
+        (CASE WHEN known.id IS NULL THEN 'pending' ELSE 'completed' END)::trial_status,
+        known.id, known.id IS NOT NULL,
+        CASE WHEN known.id IS NULL THEN NULL ELSE now() END
+      FROM candidates
+      CROSS JOIN new_round
+      JOIN stored ON stored.canonical_hash = candidates.canonical_hash
+      LEFT JOIN known ON known.architecture_id = stored.id
+      RETURNING *
+    )
+    SELECT new_round.id AS "roundId", new_round.campaign_id AS "roundCampaignId",
+      new_round.index AS "roundIndex", new_round.status::text AS "roundStatus",
+      new_round.strategy AS "roundStrategy", new_round.proposed AS "roundProposed",
+      new_round.info AS "roundInfo", new_round.created_at AS "roundCreatedAt",
+      new_round.finished_at AS "roundFinishedAt",
+      CASE WHEN t.id IS NULL THEN NULL ELSE json_build_object(
+        'id', t.id, 'campaignId', t.campaign_id, 'roundId', t.round_id,
+        'architectureId', t.architecture_id, 'archString', t.arch_string,
+        'status', t.status, 'evaluationId', t.evaluation_id, 'cached', t.cached,
+        'predictedAccuracy', t.predicted_accuracy, 'predictedFlops', t.predicted_flops,
+        'error', t.error, 'createdAt', t.created_at, 'finishedAt', t.finished_at
+      ) END AS "trial"
+    FROM new_round
+    LEFT JOIN new_trials t ON true
+    LEFT JOIN stored ON stored.id = t.architecture_id
+    LEFT JOIN candidates ON candidates.canonical_hash = stored.canonical_hash
+    ORDER BY candidates.position`;
+  const [first] = rows;
+  if (!first) throw new Error(`round ${round.index} of campaign ${round.campaignId} not written`);
+  const trials = rows.flatMap((row) => (row.trial ? [trialFromJson(row.trial)] : []));
+  if (trials.length !== candidates.length) {
+    throw new Error(
+      `round ${round.index}: ${trials.length} of ${candidates.length} trials written`,
+    );
+  }
+  return {
+    id: first.roundId,
+    campaignId: first.roundCampaignId,
+    index: first.roundIndex,
+    status: first.roundStatus,
+    strategy: first.roundStrategy,
+    proposed: first.roundProposed,
+    info: first.roundInfo,
+    createdAt: first.roundCreatedAt,
+    finishedAt: first.roundFinishedAt,
+    trials,
+  };
+}
+
+/** A trial as json_build_object gives it: timestamps as strings. */
+function trialFromJson(trial: CreatedRoundRow["trial"]): Trial {
+  return {
+    ...trial,
+    createdAt: new Date(trial.createdAt),
+    finishedAt: trial.finishedAt === null ? null : new Date(trial.finishedAt),
+  };
+}
+
+/** The round with its trials; a round not written yet (the planner's usual case) costs one query. */
+export async function findRound(
   db: Database,
   campaignId: string,
   index: number,
 ): Promise<RoundWithTrials | null> {
-  return db.round.findUnique({
-    where: { campaignId_index: { campaignId, index } },
-    include: { trials: true },
-  });
+  const round = await db.round.findUnique({ where: { campaignId_index: { campaignId, index } } });
+  if (!round) return null;
+  return { ...round, trials: await db.trial.findMany({ where: { roundId: round.id } }) };
 }
 
 /**
