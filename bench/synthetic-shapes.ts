@@ -5,8 +5,14 @@
 //
 // A fair stand-in for CIFAR-10 should be learnable by a small conv net and clearly harder for a
 // linear classifier on pixels. docs/datasets.md quotes the figures. Prints a markdown table.
+//
+// With --cells 1,5 it trains instead what the project's short runs train: the NAS-Bench-201
+// network (N=1, C=8) of a conv cell and of a cell of skips and pools, with the train evaluator's
+// default recipe, for each listed number of epochs, and prints validation / test accuracy.
 import { generateSyntheticShapes, type ImageSplit } from "@nasvae/datasets";
+import { parseArchString } from "@nasvae/search-space";
 import { ensureBackend, tf } from "@nasvae/tf-backend";
+import { trainCell } from "@nasvae/training";
 
 function flag(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -19,6 +25,48 @@ const only = flag("models", "linear,mlp,conv").split(",");
 
 const backend = await ensureBackend();
 const dataset = generateSyntheticShapes();
+
+const cellEpochs = flag("cells", "");
+if (cellEpochs !== "") {
+  const cells = {
+    conv: "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|",
+    "skips and pools":
+      "|avg_pool_3x3~0|+|skip_connect~0|avg_pool_3x3~1|+|skip_connect~0|avg_pool_3x3~1|skip_connect~2|",
+  };
+  const counts = cellEpochs.split(",").map(Number);
+  console.log(`| cell | ${counts.map((n) => `${n} epoch${n === 1 ? "" : "s"}`).join(" | ")} |`);
+  console.log(`| --- |${counts.map(() => " --- |").join("")}`);
+  for (const [name, arch] of Object.entries(cells)) {
+    const figures: string[] = [];
+    for (const epochs of counts) {
+      // The train evaluator's defaults (packages/evaluators/src/train/train-spec.ts), N=1, C=8.
+      const outcome = await trainCell(
+        parseArchString(arch),
+        dataset,
+        { channels: 8, cellsPerStage: 1, classes: dataset.classes, imageSize: dataset.imageSize },
+        {
+          epochs,
+          batchSize: 64,
+          optimizer: "sgd",
+          learningRate: 0.1,
+          momentum: 0.9,
+          weightDecay: 5e-4,
+          augment: true,
+          seed: 0,
+        },
+      );
+      const curve = outcome.curve.map((r) => `${r.validationAccuracy.toFixed(1)}%`).join(", ");
+      process.stderr.write(
+        `${name}, ${epochs} epoch${epochs === 1 ? "" : "s"}: validation ${curve}; ${(outcome.trainingTimeMs / 1000).toFixed(0)} s\n`,
+      );
+      figures.push(
+        `${outcome.validationAccuracy.toFixed(1)}% / ${outcome.testAccuracy.toFixed(1)}%`,
+      );
+    }
+    console.log(`| ${name}: \`${arch.replaceAll("|", "\\|")}\` | ${figures.join(" | ")} |`);
+  }
+  process.exit(0);
+}
 const { classes, imageSize, channels } = dataset;
 const shape = [imageSize, imageSize, channels];
 

@@ -40,18 +40,17 @@ interface ArchitectureDetail {
   }[];
 }
 
-/** Tiny networks on a slice of the generated dataset: each run takes seconds, not minutes. */
+/**
+ * Tiny networks (N=1, C=8) for one epoch of the generated dataset with the default recipe (SGD,
+ * batch 64, augmentation): tens of seconds a run on two cores, and enough to learn: a conv cell
+ * reaches about 40 % validation accuracy (docs/datasets.md).
+ */
 const tiny = {
   kind: "train",
   dataset: "synthetic-shapes",
   epochs: 1,
   cellsPerStage: 1,
   channels: 8,
-  batchSize: 32,
-  trainSamples: 256,
-  optimizer: "adam",
-  learningRate: 0.003,
-  augment: false,
 };
 
 describe("train campaigns end to end", () => {
@@ -102,7 +101,7 @@ describe("train campaigns end to end", () => {
     return ((await page.json()) as { items: EvaluationItem[] }).items;
   }
 
-  test("budget 4, 1 epoch: trained, measured, curves and progress recorded", async () => {
+  test("budget 4, 1 epoch: trained, measured, curves and progress recorded", async (t) => {
     const created = await postCampaign({
       name: "train e2e",
       searchSpace: "nas-bench-201",
@@ -129,9 +128,19 @@ describe("train campaigns end to end", () => {
         assert.ok(accuracy >= 0 && accuracy <= 100, JSON.stringify(item));
       }
     }
-    // 10 classes: chance is 10 %. The best of four runs beats it on validation.
-    const best = Math.max(...items.map((item) => item.validationAccuracy));
-    assert.ok(best > 10, `best validation accuracy ${best} %`);
+    // 10 classes: chance is 10 %. One epoch is enough to learn: every run is above it and the
+    // best of four well above, on validation and on test. Seeds are fixed: these four (random
+    // cells, some with no 3x3 conv) reached 19.4 to 30.8 % validation, 18.6 to 31.0 % test.
+    t.diagnostic(
+      items
+        .map((i) => `${i.validationAccuracy} / ${i.testAccuracy} % ${i.architecture}`)
+        .join("; "),
+    );
+    for (const key of ["validationAccuracy", "testAccuracy"] as const) {
+      const accuracies = items.map((item) => item[key]);
+      assert.ok(Math.min(...accuracies) >= 15, `${key}: ${accuracies.join(", ")} %`);
+      assert.ok(Math.max(...accuracies) >= 25, `${key}: ${accuracies.join(", ")} %`);
+    }
 
     const fingerprint = await evaluatorFingerprint(validateEvaluatorSpec(tiny));
     const points = await env.database.db.learningCurvePoint.findMany({
@@ -173,7 +182,13 @@ describe("train campaigns end to end", () => {
   });
 
   test("median stopping: runs below the median of their peers stop after afterEpochs", async () => {
-    const spec = { ...tiny, epochs: 3, earlyStopping: { rule: "median", afterEpochs: 1 } };
+    // Accuracy does not matter here: a slice of the training set keeps the runs short.
+    const spec = {
+      ...tiny,
+      epochs: 3,
+      trainSamples: 256,
+      earlyStopping: { rule: "median", afterEpochs: 1 },
+    };
     const fingerprint = await evaluatorFingerprint(validateEvaluatorSpec(spec));
     // Three earlier runs of this evaluator reached 100 % at epoch 1: every new run is below.
     for (let i = 0; i < 3; i += 1) {
