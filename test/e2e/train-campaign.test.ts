@@ -11,6 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { evaluatorFingerprint, validateEvaluatorSpec } from "@nasvae/evaluators";
 import { evaluateJob } from "@nasvae/jobs";
 import { QueueEvents } from "bullmq";
+import type { Redis } from "ioredis";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
 interface Campaign {
@@ -56,14 +57,17 @@ const tiny = {
 describe("train campaigns end to end", () => {
   let env: TestStack;
   let events: QueueEvents;
+  let eventsConnection: Redis;
   const progress: { jobId: string; data: unknown }[] = [];
   const datasetsDir = mkdtempSync(join(tmpdir(), "nasvae-no-datasets-"));
 
   before(async () => {
     // An empty DATASETS_DIR: CIFAR-10 cannot be loaded; synthetic-shapes needs no files.
     env = await startTestStack("e2e-train", 2, { DATASETS_DIR: datasetsDir });
+    // A connection of its own (QueueEvents blocks on it); BullMQ leaves a passed one open.
+    eventsConnection = env.redis.connection.duplicate();
     events = new QueueEvents(evaluateJob.queue, {
-      connection: env.redis.connection.duplicate(),
+      connection: eventsConnection,
       prefix: env.redis.prefix,
     });
     events.on("progress", ({ jobId, data }) => progress.push({ jobId, data }));
@@ -72,6 +76,7 @@ describe("train campaigns end to end", () => {
   after(async (context) => {
     if (context.signal.aborted || process.exitCode) console.log(env.output.slice(-80).join("\n"));
     await events.close();
+    eventsConnection.disconnect();
     await env.stop();
     rmSync(datasetsDir, { recursive: true, force: true });
   });
