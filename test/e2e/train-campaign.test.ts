@@ -10,8 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { evaluatorFingerprint, validateEvaluatorSpec } from "@nasvae/evaluators";
 import { evaluateJob } from "@nasvae/jobs";
-import { QueueEvents } from "bullmq";
-import type { Redis } from "ioredis";
+import type { QueueEvents } from "bullmq";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
 interface Campaign {
@@ -57,26 +56,17 @@ const tiny = {
 describe("train campaigns end to end", () => {
   let env: TestStack;
   let events: QueueEvents;
-  let eventsConnection: Redis;
   const progress: { jobId: string; data: unknown }[] = [];
   const datasetsDir = mkdtempSync(join(tmpdir(), "nasvae-no-datasets-"));
 
   before(async () => {
     // An empty DATASETS_DIR: CIFAR-10 cannot be loaded; synthetic-shapes needs no files.
     env = await startTestStack("e2e-train", 2, { DATASETS_DIR: datasetsDir });
-    // A connection of its own (QueueEvents blocks on it); BullMQ leaves a passed one open.
-    eventsConnection = env.redis.connection.duplicate();
-    events = new QueueEvents(evaluateJob.queue, {
-      connection: eventsConnection,
-      prefix: env.redis.prefix,
-    });
+    events = await env.redis.queueEvents(evaluateJob.queue);
     events.on("progress", ({ jobId, data }) => progress.push({ jobId, data }));
-    await events.waitUntilReady();
   });
   after(async (context) => {
     if (context.signal.aborted || process.exitCode) console.log(env.output.slice(-80).join("\n"));
-    await events.close();
-    eventsConnection.disconnect();
     await env.stop();
     rmSync(datasetsDir, { recursive: true, force: true });
   });

@@ -11,7 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
 import { evaluateJob } from "@nasvae/jobs";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
-import { type Job, QueueEvents } from "bullmq";
+import type { Job } from "bullmq";
 import { pino } from "pino";
 import { EvaluationWorker } from "../../apps/worker/src/evaluation-worker.ts";
 import { distinctArchitectures, type EvaluatePayload, proposeTrials } from "./support/faults.ts";
@@ -105,13 +105,8 @@ describe("the same evaluation delivered twice at once", () => {
     assert.ok(payload);
     const workers = [worker("worker-a"), worker("worker-b")];
     for (const w of workers) w.start();
-    const eventsConnection = redis.connection.duplicate();
-    const events = new QueueEvents(evaluateJob.queue, {
-      connection: eventsConnection,
-      prefix: redis.prefix,
-    });
+    const events = await redis.queueEvents(evaluateJob.queue);
     try {
-      await events.waitUntilReady();
       const queue = redis.queues.byName.evaluations;
       const jobs = await Promise.all(
         [`trial-${payload.trialId}`, `trial-${payload.trialId}-again`].map((jobId) =>
@@ -127,8 +122,6 @@ describe("the same evaluation delivered twice at once", () => {
       assert.ok(starts(payload.trialId) >= 1);
     } finally {
       await Promise.all(workers.map((w) => w.close()));
-      await events.close();
-      eventsConnection.disconnect();
     }
   });
 });

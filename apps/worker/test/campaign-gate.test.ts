@@ -11,8 +11,7 @@ import { evaluatorFingerprint } from "@nasvae/evaluators";
 import { evaluateJob } from "@nasvae/jobs";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
 import { nasBench201SearchSpace as space } from "@nasvae/search-space";
-import { QueueEvents } from "bullmq";
-import type { Redis } from "ioredis";
+import type { QueueEvents } from "bullmq";
 import { EvaluationWorker } from "../src/evaluation-worker.ts";
 
 const evaluator = { kind: "nas-bench-201", dataset: "cifar10" } as const;
@@ -27,7 +26,6 @@ describe("evaluation worker under campaign control", () => {
   let redis: TestQueues;
   let worker: EvaluationWorker;
   let events: QueueEvents;
-  let eventsConnection: Redis;
   let fingerprint: string;
 
   before(async () => {
@@ -44,17 +42,10 @@ describe("evaluation worker under campaign control", () => {
       holdDelay: { firstMs: 100, maxMs: 300 },
     });
     worker.start();
-    eventsConnection = redis.connection.duplicate();
-    events = new QueueEvents(evaluateJob.queue, {
-      connection: eventsConnection,
-      prefix: redis.prefix,
-    });
-    await events.waitUntilReady();
+    events = await redis.queueEvents(evaluateJob.queue);
   });
   after(async () => {
     await worker.close();
-    await events.close();
-    eventsConnection.disconnect();
     await redis.cleanup();
     await database.drop();
   });

@@ -7,8 +7,7 @@ import { evaluatorFingerprint, loadNasBench201Table } from "@nasvae/evaluators";
 import { evaluateJob } from "@nasvae/jobs";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
 import { nasBench201SearchSpace as space } from "@nasvae/search-space";
-import { QueueEvents } from "bullmq";
-import type { Redis } from "ioredis";
+import type { QueueEvents } from "bullmq";
 import { EvaluationWorker } from "../src/evaluation-worker.ts";
 
 const evaluator = { kind: "nas-bench-201", dataset: "cifar10" } as const;
@@ -20,7 +19,6 @@ describe("evaluation worker", () => {
   let redis: TestQueues;
   let worker: EvaluationWorker;
   let events: QueueEvents;
-  let eventsConnection: Redis;
   let fingerprint: string;
 
   before(async () => {
@@ -36,17 +34,10 @@ describe("evaluation worker", () => {
       log: createLogger("worker", "silent"),
     });
     worker.start();
-    eventsConnection = redis.connection.duplicate();
-    events = new QueueEvents(evaluateJob.queue, {
-      connection: eventsConnection,
-      prefix: redis.prefix,
-    });
-    await events.waitUntilReady();
+    events = await redis.queueEvents(evaluateJob.queue);
   });
   after(async () => {
     await worker.close();
-    await events.close();
-    eventsConnection.disconnect();
     await redis.cleanup();
     await database.drop();
   });

@@ -9,8 +9,7 @@ import { evaluatorFingerprint, validateEvaluatorSpec } from "@nasvae/evaluators"
 import { evaluateJob } from "@nasvae/jobs";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
 import { nasBench201SearchSpace as space } from "@nasvae/search-space";
-import { QueueEvents } from "bullmq";
-import type { Redis } from "ioredis";
+import type { QueueEvents } from "bullmq";
 import { EvaluationWorker } from "../src/evaluation-worker.ts";
 
 /** Many short epochs of a tiny network: the cancel lands long before the last one. */
@@ -33,7 +32,6 @@ describe("evaluation worker, train evaluator", () => {
   let redis: TestQueues;
   let worker: EvaluationWorker;
   let events: QueueEvents;
-  let eventsConnection: Redis;
   let fingerprint: string;
 
   before(async () => {
@@ -48,17 +46,10 @@ describe("evaluation worker, train evaluator", () => {
       log: createLogger("worker", "silent"),
     });
     worker.start();
-    eventsConnection = redis.connection.duplicate();
-    events = new QueueEvents(evaluateJob.queue, {
-      connection: eventsConnection,
-      prefix: redis.prefix,
-    });
-    await events.waitUntilReady();
+    events = await redis.queueEvents(evaluateJob.queue);
   });
   after(async () => {
     await worker.close();
-    await events.close();
-    eventsConnection.disconnect();
     await redis.cleanup();
     await database.drop();
   });
