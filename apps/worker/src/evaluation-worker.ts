@@ -246,9 +246,14 @@ export class EvaluationWorker {
         evaluationId: evaluation.id,
         arch: payload.archString,
         validationAccuracy: evaluation.validationAccuracy,
+        // Training evaluators: how long it trained, and on which TensorFlow.js backend.
         ...(evaluation.epochs === null
           ? {}
-          : { epochs: evaluation.epochs, stoppedEarly: evaluation.stoppedEarly }),
+          : {
+              epochs: evaluation.epochs,
+              stoppedEarly: evaluation.stoppedEarly,
+              backend: result.metrics.backend,
+            }),
         durationMs: Math.round(durationMs),
         inserted,
         // False when the campaign was cancelled meanwhile: the row is kept, the trial stays failed.
