@@ -1,7 +1,6 @@
 // Median stopping of hopeless training runs (docs/training.md): a run is compared with the
 // other runs of the same evaluator (same fingerprint) at the same epoch, from the learning
 // curves in Postgres.
-import type { Database } from "@nasvae/db";
 import type { MedianStoppingRule } from "@nasvae/evaluators";
 
 /** What the rule decided after one epoch, and why (logged). */
@@ -38,25 +37,4 @@ export function median(values: readonly number[]): number {
   const mid = Math.floor(sorted.length / 2);
   const upper = sorted[mid] as number;
   return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] as number) + upper) / 2;
-}
-
-/** The validation accuracies other architectures reached at `epoch` under this evaluator. */
-export async function peerValidationAccuracies(
-  db: Database,
-  evaluatorFingerprint: string,
-  epoch: number,
-  architectureId: string,
-): Promise<number[]> {
-  const points = await db.learningCurvePoint.findMany({
-    where: {
-      evaluatorFingerprint,
-      epoch,
-      architectureId: { not: architectureId },
-      validationAccuracy: { not: null },
-    },
-    select: { validationAccuracy: true },
-  });
-  return points.flatMap((point) =>
-    point.validationAccuracy === null ? [] : [point.validationAccuracy],
-  );
 }

@@ -3,9 +3,14 @@
 // told to stop if its campaign was cancelled meanwhile or the early-stopping rule finds it
 // hopeless.
 import type { Logger } from "@nasvae/config";
-import { campaignStatus, type Database, recordEpoch } from "@nasvae/db";
+import {
+  campaignStatus,
+  type Database,
+  findPeerValidationAccuracies,
+  recordEpoch,
+} from "@nasvae/db";
 import type { EpochProgress, EvaluationContext, MedianStoppingRule } from "@nasvae/evaluators";
-import { medianStoppingDecision, peerValidationAccuracies } from "./early-stopping.ts";
+import { medianStoppingDecision } from "./early-stopping.ts";
 
 /** What `job.updateProgress` is given after every epoch. */
 export interface TrainingJobProgress {
@@ -72,7 +77,12 @@ export class TrainingProgress implements EvaluationContext {
     }
     const rule = this.options.earlyStopping;
     if (!rule || epoch < rule.afterEpochs) return "continue";
-    const peers = await peerValidationAccuracies(db, evaluatorFingerprint, epoch, architectureId);
+    const peers = await findPeerValidationAccuracies(
+      db,
+      evaluatorFingerprint,
+      epoch,
+      architectureId,
+    );
     const decision = medianStoppingDecision(
       rule,
       { epoch, epochs, bestValidationAccuracy: this.bestValidationAccuracy },

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { createLogger } from "@nasvae/config";
-import { findLearningCurve } from "@nasvae/db";
+import { findLearningCurve, findPeerValidationAccuracies } from "@nasvae/db";
 import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
 import type { EpochProgress, MedianStoppingRule } from "@nasvae/evaluators";
-import { median, medianStoppingDecision, peerValidationAccuracies } from "../src/early-stopping.ts";
+import { median, medianStoppingDecision } from "../src/early-stopping.ts";
 import { type TrainingJobProgress, TrainingProgress } from "../src/training-progress.ts";
 
 const rule: MedianStoppingRule = { rule: "median", afterEpochs: 2, minPeers: 3 };
@@ -168,7 +168,7 @@ describe("training progress (with Postgres)", () => {
     });
     const hopeless = await architecture();
     assert.deepEqual(
-      (await peerValidationAccuracies(database.db, own, 2, hopeless)).sort(),
+      (await findPeerValidationAccuracies(database.db, own, 2, hopeless)).sort(),
       [40, 50, 60],
     );
     const { progress } = progressFor(hopeless, campaignId, rule, own);

@@ -42,3 +42,24 @@ export function findLearningCurve(
     orderBy: { epoch: "asc" },
   });
 }
+
+/** The validation accuracies other architectures reached at `epoch` under this evaluator. */
+export async function findPeerValidationAccuracies(
+  db: Database,
+  evaluatorFingerprint: string,
+  epoch: number,
+  architectureId: string,
+): Promise<number[]> {
+  const points = await db.learningCurvePoint.findMany({
+    where: {
+      evaluatorFingerprint,
+      epoch,
+      architectureId: { not: architectureId },
+      validationAccuracy: { not: null },
+    },
+    select: { validationAccuracy: true },
+  });
+  return points.flatMap((point) =>
+    point.validationAccuracy === null ? [] : [point.validationAccuracy],
+  );
+}
