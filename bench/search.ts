@@ -7,7 +7,6 @@
  *     [--budget 150] [--per-round 10] [--jobs 2] [--lambda 0.5] [--first-seed 0]
  *     [--no-prefix-check] [--out bench/results/search-<timestamp>.json]
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, relative, resolve } from "node:path";
@@ -18,6 +17,7 @@ import { createStrategy, type StrategySpec, StrategySpecSchema } from "@nasvae/s
 import Value from "typebox/value";
 import { nb201Cifar10Reference } from "./lib/nb201.ts";
 import { type CampaignOutcome, type CampaignTask, runCampaignsInChildren } from "./lib/pool.ts";
+import { gitDescription, shellQuote } from "./lib/provenance.ts";
 import type { BenchStrategySpec, CampaignRun } from "./lib/run-campaign.ts";
 import {
   hypervolumeRatioAfter,
@@ -253,23 +253,6 @@ const duration = (ms: number) =>
   !Number.isFinite(ms) ? "—" : ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
 const percent = (count: number, of: number) =>
   of === 0 ? "—" : `${count}/${of} (${Math.round((100 * count) / of)} %)`;
-const shellQuote = (arg: string) =>
-  /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
-
-function gitDescription(): string {
-  try {
-    const git = (...gitArgs: string[]) =>
-      execFileSync("git", gitArgs, {
-        cwd: ROOT,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-      }).trim();
-    const head = git("rev-parse", "--short", "HEAD");
-    return git("status", "--porcelain").length > 0 ? `${head} + uncommitted changes` : head;
-  } catch {
-    return "unknown";
-  }
-}
 
 const command = `npx tsx bench/search.ts ${process.argv.slice(2).map(shellQuote).join(" ")}`.trim();
 const cpus = os.cpus();

@@ -14,7 +14,7 @@
  * batches are excluded everywhere. Both frameworks' parameter counts are checked against
  * networkCost of @nasvae/search-space (NB201) and the graph VAE's layer sizes.
  */
-import { type ChildProcess, execFile, execFileSync, fork } from "node:child_process";
+import { type ChildProcess, execFile, fork } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, relative } from "node:path";
@@ -23,6 +23,7 @@ import { parseArgs } from "node:util";
 import { defaultGraphVaeConfig } from "@nasvae/graph-vae";
 import { nasBench201SearchSpace, networkCost, parseArchString } from "@nasvae/search-space";
 import { spaceGraphs } from "@nasvae/strategies";
+import { gitDescription, shellQuote } from "./lib/provenance.ts";
 import type {
   GraphVaeWorkload,
   Measurement,
@@ -436,24 +437,7 @@ const median = (values: readonly number[]) => {
 };
 const rate = (value: number) => (value >= 100 ? value.toFixed(0) : value.toPrecision(3));
 const grouped = (value: number) => value.toLocaleString("en-US");
-const shellQuote = (arg: string) =>
-  /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 const cellText = (text: string) => text.replaceAll("|", "\\|");
-
-function gitDescription(): string {
-  try {
-    const git = (...gitArgs: string[]) =>
-      execFileSync("git", gitArgs, {
-        cwd: ROOT,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-      }).trim();
-    const head = git("rev-parse", "--short", "HEAD");
-    return git("status", "--porcelain").length > 0 ? `${head} + uncommitted changes` : head;
-  } catch {
-    return "unknown";
-  }
-}
 
 const allResults = [...pytorchResults, ...backendRuns.flatMap((run) => run.results)];
 const find = (runner: string, label: string) =>
