@@ -6,15 +6,15 @@
  * schema and a queue prefix of its own, deleted afterwards).
  *
  *   npx tsx bench/load.ts [--campaigns 1000] [--budget 20] [--workers 2] [--concurrency 8]
- *     [--posting 50] [--out bench/results/load-<timestamp>.json]
+ *     [--posting 50] [--out bench/results/load-<timestamp>.json] [--cpu-profile DIR]
  *
  * Every campaign is a random search with budget = perRound = --budget (one round), on one of the
  * three NAS-Bench-201 datasets in turn. Results already recorded for a dataset are answered from
  * the cache without a job, as in production, so fewer evaluate jobs than campaigns × budget run;
  * the report gives both numbers, and the CPU seconds each part of the stack used (Linux /proc,
- * Redis's INFO).
+ * Redis's INFO). --cpu-profile DIR: every process of the stack writes a V8 CPU profile there.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,6 +36,7 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "8" },
     posting: { type: "string", default: "50" },
     out: { type: "string" },
+    "cpu-profile": { type: "string" },
   },
 });
 const settings = {
@@ -70,6 +71,40 @@ function cpuSeconds(pid: number | undefined): number | null {
   }
 }
 
+/**
+ * CPU seconds all of PostgreSQL's processes have used so far: the live ones', plus what the
+ * postmaster has collected from its children that have exited (backends of closed connections).
+ * It counts every client of this server. Null where /proc cannot tell.
+ */
+function postgresCpuSeconds(): number | null {
+  let total = 0;
+  let found = false;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    if (comm !== "postgres") continue;
+    found = true;
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime, stime (fields 14, 15); for the postmaster (its parent is not postgres) also cutime,
+    // cstime (16, 17): its children that have exited.
+    total += Number(fields[11]) + Number(fields[12]);
+    const parent = Number(fields[1]);
+    let parentComm = "";
+    try {
+      const parentStat = readFileSync(`/proc/${parent}/stat`, "utf8");
+      parentComm = parentStat.slice(parentStat.indexOf("(") + 1, parentStat.lastIndexOf(")"));
+    } catch {}
+    if (parentComm !== "postgres") total += Number(fields[13]) + Number(fields[14]);
+  }
+  return found ? total / 100 : null;
+}
+
 /** Redis's own CPU seconds so far (INFO cpu). */
 async function redisCpuSeconds(connection: { info(section: string): Promise<string> }) {
   const info = await connection.info("cpu");
@@ -101,12 +136,14 @@ const stack = new LocalStack({
     LOG_LEVEL: "warn",
   },
   workers: settings.workers,
+  ...(args["cpu-profile"] ? { cpuProfileDir: resolve(args["cpu-profile"]) } : {}),
   onLine: (name, line) => {
     if (/"level":(50|60)/.test(line)) log(`${name}: ${line.slice(0, 300)}`);
   },
 });
 
 let redisCpuAtStart = 0;
+const postgresCpuAtStart = postgresCpuSeconds();
 try {
   redisCpuAtStart = await redisCpuSeconds(redis.connection);
   stack.start();
@@ -192,6 +229,9 @@ try {
     cpu[name] = seconds === null ? null : (cpu[name] ?? 0) + seconds;
   }
   cpu.redis = (await redisCpuSeconds(redis.connection)) - redisCpuAtStart;
+  const postgresCpu = postgresCpuSeconds();
+  cpu.postgres =
+    postgresCpu === null || postgresCpuAtStart === null ? null : postgresCpu - postgresCpuAtStart;
   await stack.stop();
 
   // --- raw BullMQ at the same worker count ---------------------------------------------------
@@ -291,9 +331,12 @@ try {
     seconds === null || seconds === undefined
       ? "n/a"
       : `${seconds.toFixed(1)} s (${((seconds * 1000) / ids.length).toFixed(1)} ms/campaign)`;
-  for (const name of ["api", "coordinator", "workers", "redis"]) {
+  for (const name of ["api", "coordinator", "workers"]) {
     console.log(`| CPU, ${name} (its start included) | ${perCampaignMs(cpu[name])} |`);
   }
+  // The servers' figures count all their clients over the run: the bench's own queries too.
+  console.log(`| CPU, Redis (all clients) | ${perCampaignMs(cpu.redis)} |`);
+  console.log(`| CPU, PostgreSQL (all processes) | ${perCampaignMs(cpu.postgres)} |`);
   console.log(`\nraw data: ${out}`);
 } finally {
   await stack.stop();

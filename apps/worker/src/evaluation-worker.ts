@@ -5,8 +5,12 @@ import {
   type Database,
   type Evaluation,
   type EvaluationState,
-  findEvaluationState,
-  recordEvaluation,
+  type EvaluationStateKey,
+  findEvaluationStates,
+  isDatabaseUnavailable,
+  type RecordEvaluationInput,
+  type RecordedEvaluation,
+  recordEvaluations,
 } from "@nasvae/db";
 import {
   type EvaluatorSpec,
@@ -20,6 +24,7 @@ import { admitEvaluation, type HoldDelay, type SkippedEvaluation } from "./campa
 import { DatabaseOutagePolicy } from "./database-outage.ts";
 import { EvaluatorCache } from "./evaluator-cache.ts";
 import { type EvaluationLabels, WorkerMetrics } from "./metrics.ts";
+import { RequestBatcher } from "./request-batcher.ts";
 import { TrainingCancelledError } from "./training-cancelled.ts";
 import { TrainingProgress } from "./training-progress.ts";
 
@@ -73,10 +78,22 @@ export class EvaluationWorker {
   private worker: Worker | undefined;
   private readonly evaluators: EvaluatorCache;
   private readonly outage: DatabaseOutagePolicy;
+  /** Concurrent jobs read their state, and record their results, in shared statements. */
+  private readonly stateReads: RequestBatcher<EvaluationStateKey, EvaluationState>;
+  private readonly records: RequestBatcher<RecordEvaluationInput, RecordedEvaluation>;
   readonly metrics: WorkerMetrics;
 
   constructor(private readonly options: EvaluationWorkerOptions) {
     this.metrics = options.metrics ?? new WorkerMetrics();
+    const { db } = options;
+    this.stateReads = new RequestBatcher({
+      run: (keys) => findEvaluationStates(db, keys),
+      isSharedFailure: isDatabaseUnavailable,
+    });
+    this.records = new RequestBatcher({
+      run: (inputs) => recordEvaluations(db, inputs),
+      isSharedFailure: isDatabaseUnavailable,
+    });
     this.evaluators = new EvaluatorCache({
       delayMs: options.evaluationDelayMs ?? 0,
       ...(options.datasetsDir === undefined ? {} : { datasetsDir: options.datasetsDir }),
@@ -120,7 +137,7 @@ export class EvaluationWorker {
     const log = this.options.log.child(jobLogBindings(job));
     // A well-formed job's reads (the gate's status, its trial, a known result) are one query.
     const payload = tryParsePayload(job);
-    const state = payload ? await findEvaluationState(this.options.db, payload) : undefined;
+    const state = payload ? await this.stateReads.request(payload) : undefined;
     const skipped = await admitEvaluation(
       this.options.db,
       job,
@@ -131,7 +148,7 @@ export class EvaluationWorker {
     );
     if (skipped) return skipped;
     try {
-      return await this.process(job, state);
+      return await this.process(job, state, payload);
     } catch (error) {
       if (!(error instanceof TrainingCancelledError)) throw error;
       // Cancelled while training: nothing is recorded, the trial ends like the gate ends it.
@@ -144,24 +161,29 @@ export class EvaluationWorker {
 
   /**
    * Processes one evaluate job, measured (duration by outcome, evaluations in progress).
-   * `state`: what findEvaluationState read for it just before, if the caller did.
+   * `state` and `parsed`: what the caller has just read for it and its parsed payload, if it did.
    */
-  async process(job: Job, state?: EvaluationState): Promise<EvaluateJobResult> {
+  async process(
+    job: Job,
+    state?: EvaluationState,
+    parsed?: EvaluatePayload,
+  ): Promise<EvaluateJobResult> {
     const labels: EvaluationLabels = { evaluator: "unknown", dataset: "unknown" };
-    return this.metrics.measure(labels, () => this.evaluate(job, labels, state));
+    return this.metrics.measure(labels, () => this.evaluate(job, labels, state, parsed));
   }
 
   private async evaluate(
     job: Job,
     labels: EvaluationLabels,
     state?: EvaluationState,
+    parsed?: EvaluatePayload,
   ): Promise<EvaluateJobResult> {
     // Every line about this job names its campaign, round and trial (and the worker, from main).
     const log = this.options.log.child(jobLogBindings(job));
-    let payload: ReturnType<typeof parsePayload<typeof evaluateJob.payload>>;
+    let payload: EvaluatePayload;
     let spec: EvaluatorSpec;
     try {
-      payload = parsePayload(evaluateJob, job.data);
+      payload = parsed ?? parsePayload(evaluateJob, job.data);
       spec = validateEvaluatorSpec(payload.evaluator);
     } catch (error) {
       // Malformed work stays malformed: retrying cannot help.
@@ -172,7 +194,7 @@ export class EvaluationWorker {
     labels.dataset = spec.dataset;
     const { db } = this.options;
 
-    const { trial, evaluation: known } = state ?? (await findEvaluationState(db, payload));
+    const { trial, evaluation: known } = state ?? (await this.stateReads.request(payload));
     if (!trial) throw new UnrecoverableError(`trial ${payload.trialId} does not exist`);
     if (trial.status === "completed" && known && known.id === trial.evaluationId) {
       log.info("trial already recorded (duplicate delivery)");
@@ -224,7 +246,7 @@ export class EvaluationWorker {
       };
     });
     const { durationMs } = result;
-    const { evaluation, inserted, trialCompleted } = await recordEvaluation(db, {
+    const { evaluation, inserted, trialCompleted } = await this.records.request({
       trialId: trial.id,
       architectureId: payload.architectureId,
       evaluatorFingerprint: payload.evaluatorFingerprint,
@@ -270,8 +292,10 @@ export class EvaluationWorker {
   }
 }
 
+type EvaluatePayload = ReturnType<typeof parsePayload<typeof evaluateJob.payload>>;
+
 /** The job's payload, or undefined when it is malformed (evaluate() then fails it for good). */
-function tryParsePayload(job: Job) {
+function tryParsePayload(job: Job): EvaluatePayload | undefined {
   try {
     return parsePayload(evaluateJob, job.data);
   } catch {

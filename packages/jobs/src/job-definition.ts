@@ -1,6 +1,6 @@
 import type { JobsOptions } from "bullmq";
 import type { Static, TObject } from "typebox";
-import Value from "typebox/value";
+import { Compile, type Validator } from "typebox/compile";
 import type { QueueName } from "./queue-names.ts";
 
 /** Thrown by `parsePayload` when a job's data does not match its schema. */
@@ -27,13 +27,27 @@ export function defineJob<Schema extends TObject>(
   return definition;
 }
 
+/** Each payload schema compiled once, on first use: checking is then a generated function. */
+const validators = new WeakMap<TObject, Validator>();
+
+function validatorOf(schema: TObject): Validator {
+  let validator = validators.get(schema);
+  if (!validator) {
+    validator = Compile(schema) as unknown as Validator;
+    validators.set(schema, validator);
+  }
+  return validator;
+}
+
 /** Validates job data on the consumer side; a malformed payload is never retried. */
 export function parsePayload<Schema extends TObject>(
   definition: JobDefinition<Schema>,
   data: unknown,
 ): Static<Schema> {
-  if (Value.Check(definition.payload, data)) return data as Static<Schema>;
-  const problems = [...Value.Errors(definition.payload, data)]
+  const validator = validatorOf(definition.payload);
+  if (validator.Check(data)) return data as Static<Schema>;
+  const problems = validator
+    .Errors(data)
     .map((error) => `${error.instancePath || "(root)"} ${error.message}`)
     .join("; ");
   throw new InvalidPayloadError(`invalid ${definition.name} payload: ${problems}`);

@@ -60,7 +60,14 @@ export function evaluationColumns(alias: string): Prisma.Sql {
   );
 }
 
-type RecordedRow = Evaluation & { inserted: boolean; trialCompleted: boolean };
+export interface RecordedEvaluation {
+  /** The row that answers the trial: the one just inserted, or the one that existed. */
+  evaluation: Evaluation;
+  /** True when this input's result is the row (it was not recorded before). */
+  inserted: boolean;
+  /** False when the trial had failed meanwhile (its campaign was cancelled): it stays failed. */
+  trialCompleted: boolean;
+}
 
 /**
  * Stores a measured result and completes the trial that asked for it, atomically.
@@ -71,35 +78,100 @@ type RecordedRow = Evaluation & { inserted: boolean; trialCompleted: boolean };
 export async function recordEvaluation(
   db: Database,
   input: RecordEvaluationInput,
-): Promise<{ evaluation: Evaluation; inserted: boolean; trialCompleted: boolean }> {
-  const { result } = input;
-  // One statement, so one round trip and one implicit transaction: insert unless the pair exists,
-  // take the new row or the existing one, and complete the trial with it. A row that another
-  // transaction committed after this statement's snapshot was taken stops the insert but is not
-  // visible to it: then nothing is written, and the statement is run again with a new snapshot.
-  for (let attempt = 1; ; attempt += 1) {
+): Promise<RecordedEvaluation> {
+  const [recorded] = await recordEvaluations(db, [input]);
+  return recorded as RecordedEvaluation;
+}
+
+type RecordedRow = Evaluation & { ord: number; inserted: boolean; trialCompleted: boolean };
+
+/**
+ * recordEvaluation for several results in one statement (a worker's concurrent jobs share it),
+ * with the same guarantees for each; one outcome per input, in the order given. Inputs for the
+ * same (architecture, evaluator) share one row: the first of them inserts it, the others find it.
+ */
+export async function recordEvaluations(
+  db: Database,
+  inputs: readonly RecordEvaluationInput[],
+): Promise<RecordedEvaluation[]> {
+  const outcomes: RecordedEvaluation[] = new Array(inputs.length);
+  let waiting = inputs.map((input, ord) => ({ input, ord }));
+  // One statement, so one round trip and one implicit transaction: insert the pairs that do not
+  // exist, take each input's new or existing row, and complete its trial with it. A row that
+  // another transaction committed after this statement's snapshot was taken stops its insert but
+  // is not visible to it: that input gets no row and no trial update, and runs again in a new
+  // statement, with a new snapshot.
+  for (let attempt = 1; waiting.length > 0; attempt += 1) {
+    if (attempt > 5) {
+      const { input } = waiting[0] as { input: RecordEvaluationInput };
+      throw new Error(
+        `evaluation of ${input.architectureId} (${input.evaluatorFingerprint}) neither inserted nor found`,
+      );
+    }
+    const batch = waiting.map(({ input }) => input);
+    const results = batch.map((input) => input.result);
+    // One array per column: unnest's row estimate is then the real count, and the planner looks
+    // each row up by key (a JSON recordset is estimated at 100 rows: whole-table scans).
     const rows = await db.$queryRaw<RecordedRow[]>`
-      WITH inserted AS (
+      WITH input AS (
+        SELECT (i.ord - 1)::int AS ord, i.trial_id, i.architecture_id, i.evaluator_fingerprint,
+          i.evaluator::jsonb AS evaluator, i.validation_accuracy, i.test_accuracy, i.flops,
+          i.params, i.metrics::jsonb AS metrics, i.stopped_early, i.epochs, i.worker,
+          i.duration_ms
+        FROM unnest(
+          ${batch.map((input) => input.trialId)}::uuid[],
+          ${batch.map((input) => input.architectureId)}::uuid[],
+          ${batch.map((input) => input.evaluatorFingerprint)}::text[],
+          ${batch.map((input) => JSON.stringify(input.evaluator))}::text[],
+          ${results.map((result) => result.validationAccuracy)}::float8[],
+          ${results.map((result) => result.testAccuracy)}::float8[],
+          ${results.map((result) => result.flops)}::float8[],
+          ${results.map((result) => result.params)}::float8[],
+          ${results.map((result) => JSON.stringify(result.metrics ?? {}))}::text[],
+          ${results.map((result) => result.stoppedEarly ?? false)}::boolean[],
+          ${results.map((result) => result.epochs ?? null)}::int4[],
+          ${batch.map((input) => input.worker)}::text[],
+          ${batch.map((input) => Math.round(input.durationMs))}::int4[]
+        ) WITH ORDINALITY AS i (
+          trial_id, architecture_id, evaluator_fingerprint, evaluator, validation_accuracy,
+          test_accuracy, flops, params, metrics, stopped_early, epochs, worker, duration_ms, ord
+        )
+      ),
+      -- The first input of each pair is the one whose figures are kept.
+      first AS (
+        SELECT DISTINCT ON (architecture_id, evaluator_fingerprint) *
+        FROM input ORDER BY architecture_id, evaluator_fingerprint, ord
+      ),
+      inserted AS (
         INSERT INTO evaluations (
           architecture_id, evaluator_fingerprint, evaluator, validation_accuracy, test_accuracy,
           flops, params, metrics, stopped_early, epochs, worker, duration_ms
-        ) VALUES (
-          ${input.architectureId}::uuid, ${input.evaluatorFingerprint},
-          ${JSON.stringify(input.evaluator)}::jsonb, ${result.validationAccuracy}::float8,
-          ${result.testAccuracy}::float8, ${result.flops}::float8, ${result.params}::float8,
-          ${JSON.stringify(result.metrics ?? {})}::jsonb, ${result.stoppedEarly ?? false}::boolean,
-          ${result.epochs ?? null}::int4, ${input.worker}, ${Math.round(input.durationMs)}::int4
         )
+        -- In key order, so that concurrent statements take their locks in one order.
+        SELECT architecture_id, evaluator_fingerprint, evaluator, validation_accuracy,
+          test_accuracy, flops, params, metrics, stopped_early, epochs, worker, duration_ms
+        FROM first ORDER BY architecture_id, evaluator_fingerprint
         ON CONFLICT (architecture_id, evaluator_fingerprint) DO NOTHING
         RETURNING *
       ),
-      recorded AS (
-        SELECT * FROM inserted
+      -- Each pair's row: the one just inserted, or the one visible before (never both).
+      pair_row AS (
+        SELECT inserted.*, true AS fresh FROM inserted
         UNION ALL
-        SELECT * FROM evaluations
-        WHERE architecture_id = ${input.architectureId}::uuid
-          AND evaluator_fingerprint = ${input.evaluatorFingerprint}
-          AND NOT EXISTS (SELECT 1 FROM inserted)
+        SELECT existing.*, false AS fresh FROM first
+        CROSS JOIN LATERAL (
+          SELECT * FROM evaluations e
+          WHERE e.architecture_id = first.architecture_id
+            AND e.evaluator_fingerprint = first.evaluator_fingerprint
+          LIMIT 1
+        ) existing
+      ),
+      recorded AS (
+        SELECT i.ord, i.trial_id, r.*,
+          r.fresh AND i.ord = f.ord AS inserted_by_input
+        FROM input i
+        JOIN first f USING (architecture_id, evaluator_fingerprint)
+        JOIN pair_row r USING (architecture_id, evaluator_fingerprint)
       ),
       -- A trial that has failed meanwhile (its campaign was cancelled) stays failed: the result
       -- is kept for whoever asks for this architecture next, but it does not count for that
@@ -107,24 +179,22 @@ export async function recordEvaluation(
       completed AS (
         UPDATE trials
         SET status = 'completed', evaluation_id = recorded.id,
-            cached = NOT EXISTS (SELECT 1 FROM inserted), error = NULL, finished_at = now()
+            cached = NOT recorded.inserted_by_input, error = NULL, finished_at = now()
         FROM recorded
-        WHERE trials.id = ${input.trialId}::uuid AND trials.status <> 'failed'
+        WHERE trials.id = recorded.trial_id AND trials.status <> 'failed'
         RETURNING trials.id
       )
-      SELECT ${evaluationColumns("recorded")},
-        EXISTS (SELECT 1 FROM inserted) AS "inserted",
-        EXISTS (SELECT 1 FROM completed) AS "trialCompleted"
+      SELECT recorded.ord, ${evaluationColumns("recorded")},
+        recorded.inserted_by_input AS "inserted",
+        EXISTS (SELECT 1 FROM completed WHERE completed.id = recorded.trial_id) AS "trialCompleted"
       FROM recorded`;
-    const [row] = rows;
-    if (row) {
-      const { inserted, trialCompleted, ...evaluation } = row;
-      return { evaluation, inserted, trialCompleted };
+    const answered = new Set<number>();
+    for (const { ord, inserted, trialCompleted, ...evaluation } of rows) {
+      const position = (waiting[ord] as { ord: number }).ord;
+      outcomes[position] = { evaluation, inserted, trialCompleted };
+      answered.add(ord);
     }
-    if (attempt >= 5) {
-      throw new Error(
-        `evaluation of ${input.architectureId} (${input.evaluatorFingerprint}) neither inserted nor found`,
-      );
-    }
+    waiting = waiting.filter((_, ord) => !answered.has(ord));
   }
+  return outcomes;
 }

@@ -77,7 +77,11 @@ export async function createRound(db: Database, round: NewRound): Promise<RoundW
         FROM new_round
       )`
     : Prisma.empty;
-  const rows = await db.$queryRaw<CreatedRoundRow[]>`
+  // No row back: a class was committed by a concurrent round meanwhile and nothing was written
+  // (see new_round); a new statement sees it.
+  let rows: CreatedRoundRow[] = [];
+  for (let attempt = 1; rows.length === 0 && attempt <= 5; attempt += 1) {
+    rows = await db.$queryRaw<CreatedRoundRow[]>`
     WITH candidates AS (
       SELECT * FROM unnest(
         ${hashes}::text[],
@@ -86,29 +90,40 @@ export async function createRound(db: Database, round: NewRound): Promise<RoundW
         ${candidates.map((candidate) => candidate.prediction?.flops ?? null)}::float8[]
       ) WITH ORDINALITY AS c (canonical_hash, arch_string, predicted_accuracy, predicted_flops, position)
     ),
-    -- DO UPDATE (of a column outside any key, to itself) rather than DO NOTHING: it returns the
-    -- row of every class, also one stored before or committed by a concurrent round, which this
-    -- statement's snapshot may not see. Rows are taken in hash order, so two rounds that share
-    -- classes lock them in the same order.
-    stored AS (
+    -- Most classes are stored already: they are read, not written (no new row version, no row
+    -- lock shared by every round that proposes them). The missing ones are inserted, in hash
+    -- order so that two rounds sharing classes lock them in the same order.
+    existing AS (
+      SELECT a.id, a.canonical_hash FROM candidates c
+      CROSS JOIN LATERAL (
+        SELECT id, canonical_hash FROM architectures
+        WHERE search_space = ${round.searchSpace} AND canonical_hash = c.canonical_hash
+        LIMIT 1
+      ) a
+    ),
+    added AS (
       INSERT INTO architectures (search_space, canonical_hash, arch_string)
       SELECT ${round.searchSpace}, canonical_hash, arch_string FROM candidates
+      WHERE NOT EXISTS (SELECT 1 FROM existing WHERE existing.canonical_hash = candidates.canonical_hash)
       ORDER BY canonical_hash
-      ON CONFLICT (search_space, canonical_hash)
-        DO UPDATE SET arch_string = architectures.arch_string
+      ON CONFLICT (search_space, canonical_hash) DO NOTHING
       RETURNING id, canonical_hash
+    ),
+    stored AS (
+      SELECT * FROM existing UNION ALL SELECT * FROM added
     ),
     known AS (
       SELECT evaluations.architecture_id, evaluations.id
       FROM evaluations JOIN stored ON evaluations.architecture_id = stored.id
       WHERE evaluations.evaluator_fingerprint = ${round.evaluatorFingerprint}
     ),
+    -- A class that a concurrent round committed after this statement's snapshot was taken is
+    -- neither seen nor inserted: then no round is written, and the statement runs again.
     new_round AS (
       INSERT INTO rounds (campaign_id, index, strategy, proposed, info)
-      VALUES (
-        ${round.campaignId}::uuid, ${round.index}::int4, ${round.strategy},
+      SELECT ${round.campaignId}::uuid, ${round.index}::int4, ${round.strategy},
         ${candidates.length}::int4, ${JSON.stringify(round.info ?? {})}::jsonb
-      )
+      WHERE (SELECT count(*) FROM stored) = ${candidates.length}
       RETURNING *
     )${snapshotInsert},
     new_trials AS (
@@ -144,6 +159,7 @@ export async function createRound(db: Database, round: NewRound): Promise<RoundW
     LEFT JOIN stored ON stored.id = t.architecture_id
     LEFT JOIN candidates ON candidates.canonical_hash = stored.canonical_hash
     ORDER BY candidates.position`;
+  }
   const [first] = rows;
   if (!first) throw new Error(`round ${round.index} of campaign ${round.campaignId} not written`);
   const trials = rows.flatMap((row) => (row.trial ? [trialFromJson(row.trial)] : []));

@@ -81,47 +81,87 @@ export interface EvaluationState {
   evaluation: Evaluation | null;
 }
 
+/** The job an EvaluationState is read for: the ids an evaluate job's payload carries. */
+export interface EvaluationStateKey {
+  campaignId: string;
+  trialId: string;
+  architectureId: string;
+  evaluatorFingerprint: string;
+}
+
 /**
  * Everything an evaluate job reads before it runs, in one query: its campaign's status (the
  * pause/cancel gate), its trial, and the result that already answers it, if any.
  */
 export async function findEvaluationState(
   db: Database,
-  job: {
-    campaignId: string;
-    trialId: string;
-    architectureId: string;
-    evaluatorFingerprint: string;
-  },
+  job: EvaluationStateKey,
 ): Promise<EvaluationState> {
-  const [row] = await db.$queryRaw<
+  const [state] = await findEvaluationStates(db, [job]);
+  return state as EvaluationState;
+}
+
+/**
+ * findEvaluationState for several jobs in one query (a worker's concurrent jobs share it).
+ * Resolves to one state per job, in the order given. Ids must be UUIDs.
+ */
+export async function findEvaluationStates(
+  db: Database,
+  jobs: readonly EvaluationStateKey[],
+): Promise<EvaluationState[]> {
+  if (jobs.length === 0) return [];
+  // One array per column: unnest's row estimate is then the real count, so the planner looks each
+  // job up by key (jsonb_to_recordset is estimated at 100 rows, which made it scan whole tables).
+  // Each lookup is a LATERAL ... LIMIT 1, which keeps it an index lookup whatever the estimates.
+  const rows = await db.$queryRaw<
     (Evaluation & {
+      ord: number;
       campaignStatus: CampaignStatus | null;
       trialId: string | null;
       trialStatus: TrialStatus | null;
       trialEvaluationId: string | null;
     })[]
   >`
-    SELECT c.status::text AS "campaignStatus", t.id AS "trialId", t.status::text AS "trialStatus",
-      t.evaluation_id AS "trialEvaluationId", ${evaluationColumns("e")}
-    FROM (VALUES (1)) AS one (x)
-    LEFT JOIN campaigns c ON c.id = ${job.campaignId}::uuid
-    LEFT JOIN trials t ON t.id = ${job.trialId}::uuid
-    LEFT JOIN evaluations e ON e.id = COALESCE(
-      CASE WHEN t.status = 'completed' THEN t.evaluation_id END,
-      (SELECT k.id FROM evaluations k
-       WHERE k.architecture_id = ${job.architectureId}::uuid
-         AND k.evaluator_fingerprint = ${job.evaluatorFingerprint}))`;
-  if (!row) throw new Error("findEvaluationState: no row"); // the VALUES row is always there
-  const { campaignStatus, trialId, trialStatus, trialEvaluationId, ...evaluation } = row;
-  return {
-    campaignStatus,
-    trial:
-      trialId === null
-        ? null
-        : { id: trialId, status: trialStatus as TrialStatus, evaluationId: trialEvaluationId },
-    evaluation: evaluation.id === null ? null : evaluation,
-  };
+    SELECT j.ord::int - 1 AS ord, c.status::text AS "campaignStatus", t.id AS "trialId",
+      t.status::text AS "trialStatus", t.evaluation_id AS "trialEvaluationId",
+      ${evaluationColumns("e")}
+    FROM unnest(
+      ${jobs.map((job) => job.campaignId)}::uuid[], ${jobs.map((job) => job.trialId)}::uuid[],
+      ${jobs.map((job) => job.architectureId)}::uuid[],
+      ${jobs.map((job) => job.evaluatorFingerprint)}::text[]
+    ) WITH ORDINALITY AS j (campaign_id, trial_id, architecture_id, evaluator_fingerprint, ord)
+    LEFT JOIN LATERAL (
+      SELECT status FROM campaigns WHERE campaigns.id = j.campaign_id LIMIT 1
+    ) c ON true
+    LEFT JOIN LATERAL (
+      SELECT id, status, evaluation_id FROM trials WHERE trials.id = j.trial_id LIMIT 1
+    ) t ON true
+    LEFT JOIN LATERAL (
+      SELECT * FROM evaluations
+      WHERE evaluations.id = COALESCE(
+        CASE WHEN t.status = 'completed' THEN t.evaluation_id END,
+        (SELECT k.id FROM evaluations k
+         WHERE k.architecture_id = j.architecture_id
+           AND k.evaluator_fingerprint = j.evaluator_fingerprint))
+      LIMIT 1
+    ) e ON true`;
+  const states: EvaluationState[] = new Array(jobs.length);
+  for (const row of rows) {
+    const { ord, campaignStatus, trialId, trialStatus, trialEvaluationId, ...evaluation } = row;
+    states[ord] = {
+      campaignStatus,
+      trial:
+        trialId === null
+          ? null
+          : { id: trialId, status: trialStatus as TrialStatus, evaluationId: trialEvaluationId },
+      evaluation: evaluation.id === null ? null : evaluation,
+    };
+  }
+  // Every key yields one row (all joins are outer); a hole would be a bug here, not missing data.
+  if (rows.length !== jobs.length) {
+    throw new Error(`findEvaluationStates: ${rows.length} rows for ${jobs.length} jobs`);
+  }
+  return states;
 }
 
 export interface Page<T> {
