@@ -251,6 +251,11 @@ try {
     rawStack.spawn(`raw-${i}`, "bench/lib/raw-bullmq-worker.ts");
   }
   await sleep(3000); // let the workers connect, as the stack's had before the campaigns came
+  // CPU of the raw lane over its run only (its workers' start excluded): its cost per job.
+  const rawCpuNow = async () =>
+    rawStack.processes.reduce((sum, p) => sum + (cpuSeconds(p.child.pid) ?? 0), 0) +
+    (await redisCpuSeconds(redis.connection));
+  const rawCpuAtStart = await rawCpuNow();
   const rawStarted = Date.now();
   for (let i = 0; i < rawJobs; i += 1000) {
     await rawQueue.addBulk(
@@ -267,6 +272,7 @@ try {
     await sleep(200);
   }
   const rawMs = Date.now() - rawStarted;
+  const rawCpu = (await rawCpuNow()) - rawCpuAtStart;
   await rawQueue.close();
   await rawStack.stop();
 
@@ -280,6 +286,7 @@ try {
     evaluations: { rows, distinct: distinctRows, campaignsWithoutTrials },
     jobs: { completed: counts.completed, failed: counts.failed },
     cpuSeconds: cpu,
+    rawCpuSeconds: rawCpu,
     timings: { postedMs, endToEndMs, rawMs },
     rates: {
       endToEndJobsPerSecond: endToEndRate,
@@ -337,6 +344,12 @@ try {
   // The servers' figures count all their clients over the run: the bench's own queries too.
   console.log(`| CPU, Redis (all clients) | ${perCampaignMs(cpu.redis)} |`);
   console.log(`| CPU, PostgreSQL (all processes) | ${perCampaignMs(cpu.postgres)} |`);
+  // What one evaluate job costs the machine, everything included, against a no-op job: on a
+  // machine whose cores are all busy, the ratio of rates cannot beat the inverse of this.
+  const stackCpu = Object.values(cpu).reduce<number>((sum, seconds) => sum + (seconds ?? 0), 0);
+  console.log(
+    `| CPU per evaluate job, whole stack (all of the above) / raw BullMQ (workers + Redis) | ${((stackCpu * 1000) / Math.max(1, counts.completed)).toFixed(2)} / ${((rawCpu * 1000) / Math.max(1, rawJobs)).toFixed(2)} ms |`,
+  );
   console.log(`\nraw data: ${out}`);
 } finally {
   await stack.stop();

@@ -9,7 +9,8 @@
  *     [--vae-steps 50] [--vae-warmup 20] [--vae-repeats 3] [--torch-threads 1,2]
  *
  * Each TF.js backend runs in its own child process (bench/lib/train-worker.ts) with
- * NASVAE_TF_BACKEND set, so that it is chosen by the workers' own ensureBackend; PyTorch runs
+ * NASVAE_TF_BACKEND set, so that it is chosen by the workers' own ensureBackend (wasm on
+ * NASVAE_WASM_THREADS threads, default 1: the report says how many); PyTorch runs
  * bench/pytorch/nb201.py and graph_vae.py. Runs are sequential (never two at once). Warm-up
  * batches are excluded everywhere. Both frameworks' parameter counts are checked against
  * networkCost of @nasvae/search-space (NB201) and the graph VAE's layer sizes.
@@ -331,6 +332,9 @@ interface BackendRun {
   tfjsVersion?: string;
   /** The native package behind `tensorflow`. */
   note?: string;
+  /** Threads it computed on, where we set them (wasm: NASVAE_WASM_THREADS), and any shortfall. */
+  threads?: number;
+  threadsNote?: string;
   error?: string;
   results: Result[];
 }
@@ -386,6 +390,8 @@ function runTfjs(backend: string): Promise<BackendRun> {
         outcome.loaded = message.backend;
         outcome.tfjsVersion = message.tfjsVersion;
         if (message.note) outcome.note = message.note;
+        if (message.threads !== undefined) outcome.threads = message.threads;
+        if (message.threadsNote) outcome.threadsNote = message.threadsNote;
       } else if (message.kind === "result") {
         outcome.results.push({ runner, ...message.measurement });
       } else if (message.kind === "fatal") {
@@ -498,9 +504,15 @@ lines.push(`- node: ${process.version}; commit: ${gitDescription()}`);
 lines.push(
   `- PyTorch: ${pythonFound.python ? `${pythonFound.torch} (${pythonFound.python}), reference only` : pythonFound.error}`,
 );
+/** ", 2 threads (NASVAE_WASM_THREADS=2)" for wasm; the shortfall's reason, if any. */
+function threadsText(run: BackendRun): string {
+  if (run.threads === undefined || run.loaded === "cpu") return "";
+  const setting = process.env.NASVAE_WASM_THREADS;
+  return `, ${run.threads} thread${run.threads === 1 ? "" : "s"} (NASVAE_WASM_THREADS=${setting ?? "unset: 1"}${run.threadsNote ? `; ${run.threadsNote}` : ""})`;
+}
 for (const run of backendRuns) {
   lines.push(
-    `- TF.js ${run.backend}: ${run.loaded ? `loaded as \`${run.loaded}\`${run.note ? ` from ${run.note}` : ""} (tfjs-core ${run.tfjsVersion}) by ensureBackend with NASVAE_TF_BACKEND=${run.backend}` : `not run: ${run.error ?? "no answer"}`}`,
+    `- TF.js ${run.backend}: ${run.loaded ? `loaded as \`${run.loaded}\`${run.note ? ` from ${run.note}` : ""}${threadsText(run)} (tfjs-core ${run.tfjsVersion}) by ensureBackend with NASVAE_TF_BACKEND=${run.backend}` : `not run: ${run.error ?? "no answer"}`}`,
   );
 }
 for (const arch of archs) lines.push(`- cell ${arch.name}: \`${arch.archString}\``);

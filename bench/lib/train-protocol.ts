@@ -55,7 +55,16 @@ export interface Measurement {
 }
 
 export type WorkerMessage =
-  | { kind: "backend"; backend: string; tfjsVersion: string; note?: string }
+  | {
+      kind: "backend";
+      backend: string;
+      tfjsVersion: string;
+      note?: string;
+      /** Threads the backend computes on, where we set them (wasm: NASVAE_WASM_THREADS). */
+      threads?: number;
+      /** Why wasm has fewer threads than asked for. */
+      threadsNote?: string;
+    }
   | { kind: "result"; measurement: Measurement }
   | { kind: "fatal"; error: string }
   | { kind: "done" };

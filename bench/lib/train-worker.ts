@@ -1,6 +1,7 @@
 /**
  * Child process of bench/train.ts: times training on ONE TensorFlow.js backend, the one
- * NASVAE_TF_BACKEND forces (ensureBackend of @nasvae/tf-backend, exactly as workers pick theirs).
+ * NASVAE_TF_BACKEND forces (describeBackend of @nasvae/tf-backend, exactly as workers pick theirs;
+ * wasm on NASVAE_WASM_THREADS threads, passed through from bench/train.ts's environment).
  * Started through `node --import tsx` with an IPC channel; receives one WorkerRequest, answers
  * each workload as soon as it is measured (a later crash or timeout keeps the earlier figures),
  * then exits.
@@ -14,7 +15,7 @@ import {
   type Random,
 } from "@nasvae/search-space";
 import { spaceGraphs } from "@nasvae/strategies";
-import { ensureBackend, tf } from "@nasvae/tf-backend";
+import { type BackendDescription, describeBackend, setWasmThreads, tf } from "@nasvae/tf-backend";
 import {
   type EpochDecision,
   type EpochReport,
@@ -201,18 +202,22 @@ process.once("message", (request: WorkerRequest) => {
         await post({ kind: "fatal", error: native.error });
         return;
       }
-      let backend: string;
+      let backend: BackendDescription;
       try {
-        backend = await ensureBackend();
+        // As a worker does with its NASVAE_WASM_THREADS (default 1).
+        setWasmThreads(Number(process.env.NASVAE_WASM_THREADS ?? "1"));
+        backend = await describeBackend();
       } catch (error) {
         await post({ kind: "fatal", error: errorText(error) });
         return;
       }
       await post({
         kind: "backend",
-        backend,
+        backend: backend.name,
         tfjsVersion: tf.version_core,
         ...(native.name ? { note: native.name } : {}),
+        ...(backend.threads !== undefined ? { threads: backend.threads } : {}),
+        ...(backend.note ? { threadsNote: backend.note } : {}),
       });
       for (const workload of request.workloads) {
         let measurement: Measurement;

@@ -17,6 +17,7 @@ export const workerEnvSchema = envSchema(
   "MAX_STALLED_COUNT",
   "EVALUATION_DELAY_MS",
   "DATASETS_DIR",
+  "NASVAE_WASM_THREADS",
 );
 
 export function loadWorkerConfig(env: Record<string, string | undefined> = process.env) {

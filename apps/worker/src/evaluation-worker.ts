@@ -55,6 +55,8 @@ export interface EvaluationWorkerOptions {
   evaluationDelayMs?: number;
   /** DATASETS_DIR: where train evaluators find mounted datasets (docs/training.md). */
   datasetsDir?: string;
+  /** NASVAE_WASM_THREADS: threads of the WebAssembly backend (docs/training.md). Default 1. */
+  wasmThreads?: number;
 }
 
 /** What an evaluate job returns (also kept by BullMQ as the job's return value). */
@@ -97,6 +99,7 @@ export class EvaluationWorker {
     this.evaluators = new EvaluatorCache({
       delayMs: options.evaluationDelayMs ?? 0,
       ...(options.datasetsDir === undefined ? {} : { datasetsDir: options.datasetsDir }),
+      ...(options.wasmThreads === undefined ? {} : { wasmThreads: options.wasmThreads }),
     });
     this.outage = new DatabaseOutagePolicy({
       timeoutMs: options.databaseRetryTimeoutMs ?? 300_000,

@@ -9,6 +9,8 @@ export interface EvaluatorCacheOptions {
   delayMs?: number;
   /** DATASETS_DIR: where train evaluators find mounted datasets (EvaluatorOptions.datasetsDir). */
   datasetsDir?: string;
+  /** NASVAE_WASM_THREADS: threads train evaluators use on WebAssembly (default 1). */
+  wasmThreads?: number;
 }
 
 /**
@@ -23,8 +25,11 @@ export class EvaluatorCache {
   get(fingerprint: string, spec: EvaluatorSpec): Evaluator {
     let evaluator = this.evaluators.get(fingerprint);
     if (!evaluator) {
-      const { datasetsDir } = this.options;
-      const created = createEvaluator(spec, datasetsDir === undefined ? {} : { datasetsDir });
+      const { datasetsDir, wasmThreads } = this.options;
+      const created = createEvaluator(spec, {
+        ...(datasetsDir === undefined ? {} : { datasetsDir }),
+        ...(wasmThreads === undefined ? {} : { wasmThreads }),
+      });
       evaluator = delayed(created, this.options.delayMs ?? 0);
       this.evaluators.set(fingerprint, evaluator);
     }

@@ -37,6 +37,7 @@ const worker = new EvaluationWorker({
   maxStalledCount: config.MAX_STALLED_COUNT,
   evaluationDelayMs: config.EVALUATION_DELAY_MS,
   datasetsDir: config.DATASETS_DIR,
+  wasmThreads: config.NASVAE_WASM_THREADS,
   ...(config.LOCK_DURATION_MS === undefined ? {} : { lockDurationMs: config.LOCK_DURATION_MS }),
 });
 worker.start();
@@ -45,6 +46,7 @@ log.info(
     concurrency: config.WORKER_CONCURRENCY,
     prefix: config.QUEUE_PREFIX,
     datasetsDir: config.DATASETS_DIR,
+    wasmThreads: config.NASVAE_WASM_THREADS,
     metrics: metricsServer ? `${metricsServer.url}/metrics` : null,
   },
   "worker started",

@@ -60,6 +60,12 @@ export const envFields = {
   DATASETS_DIR: Type.String({ minLength: 1, default: "./datasets" }),
   /** Worker: evaluate jobs run at once by one worker process. */
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 1 }),
+  /**
+   * Worker: threads the WebAssembly backend trains a network on (CPU workers; at most 8, tfjs'
+   * cap). 1 (default): one per worker process, the most networks per hour with one worker per
+   * core; more: each network trains sooner (docs/training.md). Read by @nasvae/tf-backend.
+   */
+  NASVAE_WASM_THREADS: Type.Integer({ minimum: 1, maximum: 8, default: 1 }),
   /** Worker: name recorded with every evaluation it computes (default: host name and pid). */
   WORKER_NAME: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   /** Stack (`npm start`, demo): worker processes to start. */

@@ -7,4 +7,9 @@ export interface EvaluatorOptions {
    * evaluators; default: @nasvae/datasets' own default. Generated datasets need none.
    */
   readonly datasetsDir?: string;
+  /**
+   * Threads the WebAssembly backend trains on, set when train evaluators first load TensorFlow.js
+   * (NASVAE_WASM_THREADS); default 1. Native backends ignore it.
+   */
+  readonly wasmThreads?: number;
 }

@@ -1,10 +1,26 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+// The backend's thread set-up, as ensureBackend does it (a test-only import across packages:
+// @nasvae/tf-backend depends on this package).
+import {
+  MAX_WASM_THREADS,
+  setWasmBackend,
+  setWasmThreads,
+} from "../../tf-backend/src/wasm-threads.ts";
 import { patchWasmKernels } from "../src/index.ts";
 
-/** Selects the patched wasm backend. */
+/**
+ * Selects the patched wasm backend, on NASVAE_WASM_THREADS threads (default 1; run with 2 too
+ * to test the threaded build). Fails rather than test another thread count.
+ */
 export async function useWasm(): Promise<void> {
+  const requested = Number(process.env.NASVAE_WASM_THREADS ?? "1");
+  setWasmThreads(requested);
+  const started = await setWasmBackend();
+  if (!started) throw new Error("the wasm backend did not start");
+  const expected = Math.min(requested, MAX_WASM_THREADS);
+  assert.equal(started.threads, expected, `wasm threads (${started.note ?? "no note"})`);
   await tf.setBackend("wasm");
   await tf.ready();
   patchWasmKernels();

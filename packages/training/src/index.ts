@@ -1,3 +1,5 @@
+// The backend's one setting a deployment chooses (a worker's NASVAE_WASM_THREADS).
+export { setWasmThreads } from "@nasvae/tf-backend";
 export { Adam, type AdamOptions } from "./adam.ts";
 export { inventoryCost, layerCost, type ModelCost, measuredCost } from "./cost.ts";
 export {

@@ -59,7 +59,8 @@ export class TrainEvaluator implements Evaluator {
     const onEpoch = context.onEpoch?.bind(context);
     // Loaded on first use: TensorFlow.js is heavy, and the API and coordinator import this
     // package only to validate specs and compute fingerprints.
-    const { trainCell } = await import("@nasvae/training");
+    const { setWasmThreads, trainCell } = await import("@nasvae/training");
+    if (this.options.wasmThreads !== undefined) setWasmThreads(this.options.wasmThreads);
     const outcome = await trainCell(cell, dataset, shape, this.recipe(), {
       ...(onEpoch ? { onEpoch: (report: EpochReport) => onEpoch(toProgress(report)) } : {}),
     });
