@@ -278,6 +278,7 @@ export class EvaluationWorker {
               epochs: evaluation.epochs,
               stoppedEarly: evaluation.stoppedEarly,
               backend: result.metrics.backend,
+              threads: result.metrics.threads,
             }),
         durationMs: Math.round(durationMs),
         inserted,

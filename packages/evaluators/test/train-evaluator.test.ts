@@ -55,6 +55,8 @@ describe("train evaluator", () => {
     const metrics = result.metrics as Record<string, unknown>;
     assert.equal(metrics.source, "train");
     assert.equal(typeof metrics.backend, "string");
+    // The tests run wasm (or cpu) on one thread, the default.
+    assert.equal(metrics.threads, 1);
     for (const key of ["validationLoss", "testLoss", "trainingTimeMs", "samplesPerSecond"]) {
       assert.equal(typeof metrics[key], "number", key);
     }

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { ImageDataset } from "@nasvae/datasets";
 import type { Nb201Cell } from "@nasvae/search-space";
-import { ensureBackend } from "@nasvae/tf-backend";
+import { describeBackend } from "@nasvae/tf-backend";
 import * as tf from "@tensorflow/tfjs";
 import { measuredCost } from "./cost.ts";
 import {
@@ -52,7 +52,7 @@ export async function trainCell(
   validateShape(shape);
   validateRecipe(recipe);
   validateDataset(dataset, shape);
-  const backend = await ensureBackend();
+  const { name: backend, threads: backendThreads } = await describeBackend();
 
   const format = { imageSize: shape.imageSize, channels: dataset.channels };
   const normalization = channelStatistics(dataset.train, format);
@@ -151,6 +151,7 @@ export async function trainCell(
       trainingTimeMs,
       samplesPerSecond: (1000 * samplesTrained) / trainingPassMs,
       backend,
+      ...(backendThreads === undefined ? {} : { backendThreads }),
       curve,
     };
   } finally {

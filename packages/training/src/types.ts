@@ -68,5 +68,7 @@ export interface TrainingOutcome {
   readonly samplesPerSecond: number;
   /** The TensorFlow.js backend that ran it (tensorflow, wasm, cpu). */
   readonly backend: string;
+  /** The threads it computed on, where we set them (wasm, cpu); undefined for tensorflow. */
+  readonly backendThreads?: number;
   readonly curve: readonly EpochReport[];
 }

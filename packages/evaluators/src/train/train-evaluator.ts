@@ -16,6 +16,8 @@ import type { TrainEvaluatorSpec } from "./train-spec.ts";
 export interface TrainMetrics {
   source: "train";
   backend: string;
+  /** Threads the backend computed on (wasm: NASVAE_WASM_THREADS); absent for tensorflow. */
+  threads?: number;
   validationLoss: number;
   testLoss: number;
   /** Of the last epoch trained. */
@@ -124,6 +126,7 @@ function toResult(outcome: TrainingOutcome): TrainEvaluationResult {
     metrics: {
       source: "train",
       backend: outcome.backend,
+      ...(outcome.backendThreads === undefined ? {} : { threads: outcome.backendThreads }),
       validationLoss: outcome.validationLoss,
       testLoss: outcome.testLoss,
       trainLoss: last?.trainLoss ?? null,
