@@ -21,7 +21,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import * as wasm from "@tensorflow/tfjs-backend-wasm";
+
+type WasmPackage = typeof import("@tensorflow/tfjs-backend-wasm");
 
 /** The tfjs-backend-wasm version whose internals the threaded start-up relies on. */
 export const THREADED_WASM_VERSION = "4.22.0";
@@ -183,10 +184,12 @@ export function setWasmBackend(): Promise<WasmThreads | undefined> {
 }
 
 async function startWasm(): Promise<WasmThreads | undefined> {
+  // Loaded here, not at import: processes on a native backend never load it.
+  const wasm = await import("@tensorflow/tfjs-backend-wasm");
   const requested = requestedThreads;
   let note: string | undefined;
   if (requested > 1) {
-    const threaded = await startThreaded(Math.min(requested, MAX_WASM_THREADS));
+    const threaded = await startThreaded(wasm, Math.min(requested, MAX_WASM_THREADS));
     if (typeof threaded !== "string") {
       if (requested > MAX_WASM_THREADS && !threaded.note)
         threaded.note = `${requested} threads asked for: tfjs uses at most ${MAX_WASM_THREADS}`;
@@ -201,7 +204,7 @@ async function startWasm(): Promise<WasmThreads | undefined> {
 }
 
 /** The threaded start-up; a string says why it did not happen. */
-async function startThreaded(threads: number): Promise<WasmThreads | string> {
+async function startThreaded(wasm: WasmPackage, threads: number): Promise<WasmThreads | string> {
   if (wasm.version_wasm !== THREADED_WASM_VERSION || tf.version_core !== THREADED_WASM_VERSION)
     return `threads rely on internals of @tensorflow/tfjs-backend-wasm ${THREADED_WASM_VERSION}, but tfjs-core ${tf.version_core} and tfjs-backend-wasm ${wasm.version_wasm} are loaded`;
   if (typeof SharedArrayBuffer !== "function") return "no SharedArrayBuffer in this runtime";
