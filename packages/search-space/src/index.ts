@@ -35,7 +35,7 @@ export {
   cellOrdinal,
   NB201_SPACE_SIZE,
 } from "./nas-bench-201/enumerate.ts";
-export { mutateCell } from "./nas-bench-201/mutation.ts";
+export { cellDistance, cellNeighbours, mutateCell } from "./nas-bench-201/mutation.ts";
 export {
   isNb201Operation,
   NB201_OPERATIONS,
@@ -53,4 +53,4 @@ export {
   type SearchSpaceId,
   searchSpaces,
 } from "./registry.ts";
-export type { SearchSpace } from "./search-space.ts";
+export type { DomainSearchSpace, SearchSpace } from "./search-space.ts";

@@ -1,4 +1,5 @@
 import type { GraphSpace, PaddedGraph } from "@nasvae/graph-vae";
+import { createRandom } from "@nasvae/search-space";
 import type { AnySearchSpace } from "./strategy.ts";
 
 export interface SpaceGraphs {
@@ -24,7 +25,14 @@ export function spaceGraphs(space: AnySearchSpace): Promise<SpaceGraphs> {
     entry = (async () => {
       const { padGraph } = await import("@nasvae/graph-vae");
       const dags = [];
-      for (const cell of space.enumerate()) {
+      // The whole space where it can be listed; otherwise a fixed uniform sample of it.
+      const cells: Iterable<unknown> = space.enumerate
+        ? space.enumerate()
+        : (function* () {
+            const rng = createRandom(0);
+            for (;;) yield space.sample(rng);
+          })();
+      for (const cell of cells) {
         dags.push(space.toDag(cell));
         if (dags.length >= MAX_UNLABELLED) break;
       }

@@ -22,7 +22,8 @@ export function takeUnseen(
 /**
  * Up to `count` uniform random architectures of unseen classes (fewer only when fewer are left).
  * Rejection sampling, falling back to enumerating the space when it is nearly exhausted so that
- * the round is filled whenever anything unseen is left. Candidates are in proposal order.
+ * the round is filled whenever anything unseen is left (a space that cannot be enumerated is far
+ * too large to run out). Candidates are in proposal order.
  */
 export function sampleUnseen(
   space: AnySearchSpace,
@@ -43,7 +44,7 @@ export function sampleUnseen(
     take(space.sample(rng));
     tries += 1;
   }
-  if (candidates.length < count) {
+  if (candidates.length < count && space.enumerate) {
     const rest: unknown[] = [];
     for (const cell of space.enumerate()) {
       if (!seen.has(space.canonicalHash(cell))) rest.push(cell);

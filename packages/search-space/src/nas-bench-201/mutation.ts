@@ -20,3 +20,25 @@ export function mutateCell(cell: Nb201Cell, rng: Random): Nb201Cell {
   edges[edge] = next;
   return { edges: edges as unknown as Nb201Edges };
 }
+
+/**
+ * Every cell one standard mutation from `cell`: each edge in turn, each of the four other
+ * operations in NB201_OPERATIONS order (24 cells, all different strings).
+ */
+export function cellNeighbours(cell: Nb201Cell): Nb201Cell[] {
+  const neighbours: Nb201Cell[] = [];
+  cell.edges.forEach((current, edge) => {
+    for (const op of NB201_OPERATIONS) {
+      if (op === current) continue;
+      const edges = [...cell.edges];
+      edges[edge] = op;
+      neighbours.push({ edges: edges as unknown as Nb201Edges });
+    }
+  });
+  return neighbours;
+}
+
+/** Number of edges whose operations differ: the standard mutations from one cell to the other. */
+export function cellDistance(a: Nb201Cell, b: Nb201Cell): number {
+  return a.edges.reduce((count, op, edge) => count + (op === b.edges[edge] ? 0 : 1), 0);
+}

@@ -6,13 +6,15 @@ import { nb201CellGraph } from "./cell-graph.ts";
 import { type NetworkCost, type NetworkCostOptions, networkCost } from "./cost.ts";
 import { fromNodeDag, NB201_NODE_DAG_VOCABULARY, toNodeDag } from "./encoding.ts";
 import { allCells, NB201_SPACE_SIZE } from "./enumerate.ts";
-import { mutateCell } from "./mutation.ts";
+import { cellDistance, cellNeighbours, mutateCell } from "./mutation.ts";
 import { sampleCell } from "./sampling.ts";
 
 export const NB201_SEARCH_SPACE_ID = "nas-bench-201";
 
-/** NAS-Bench-201 (= NATS-Bench topology space) as a SearchSpace descriptor. */
-export const nasBench201SearchSpace: SearchSpace<Nb201Cell, NetworkCostOptions, NetworkCost> = {
+/** NAS-Bench-201 (= NATS-Bench topology space) as a SearchSpace descriptor; small enough to list. */
+export const nasBench201SearchSpace: SearchSpace<Nb201Cell, NetworkCostOptions, NetworkCost> & {
+  enumerate(): Iterable<Nb201Cell>;
+} = {
   id: NB201_SEARCH_SPACE_ID,
   name: "NAS-Bench-201",
   size: NB201_SPACE_SIZE,
@@ -23,6 +25,8 @@ export const nasBench201SearchSpace: SearchSpace<Nb201Cell, NetworkCostOptions, 
   canonicalHash,
   sample: sampleCell,
   mutate: mutateCell,
+  neighbours: cellNeighbours,
+  distance: cellDistance,
   enumerate: allCells,
   toDag: toNodeDag,
   fromDag: fromNodeDag,
