@@ -1,5 +1,43 @@
 export type { CellGraph, CellGraphEdge, CellGraphNode } from "./cell-graph.ts";
 export { type Dag, oneHot, validateDag } from "./dag.ts";
+export { restrictToDomain } from "./domain.ts";
+export {
+  createEnasCell,
+  formatEnasArchString,
+  parseEnasArchString,
+} from "./enas-macro-6/arch-string.ts";
+export { enasCanonicalHash, enasCanonicalString } from "./enas-macro-6/canonical.ts";
+export {
+  ENAS_LAYER_COUNT,
+  ENAS_OPERATIONS,
+  type EnasCell,
+  type EnasOperation,
+} from "./enas-macro-6/cell.ts";
+export { enasCellGraph } from "./enas-macro-6/cell-graph.ts";
+export {
+  ENAS_OPERATION_SHAPES,
+  ENAS_REDUCTION_AFTER_LAYERS,
+  type EnasLayerCost,
+  type EnasNetworkCost,
+  type EnasNetworkCostOptions,
+  enasNetworkCost,
+  enasNetworkLayers,
+} from "./enas-macro-6/cost.ts";
+export {
+  ENAS_DAG_NODE_COUNT,
+  ENAS_DAG_VOCABULARY,
+  enasFromDag,
+  enasToDag,
+} from "./enas-macro-6/encoding.ts";
+export {
+  ENAS_NEIGHBOUR_COUNT,
+  enasDistance,
+  enasNeighbours,
+  mutateEnasCell,
+} from "./enas-macro-6/mutation.ts";
+export { sampleEnasCell } from "./enas-macro-6/sampling.ts";
+export { ENAS_SEARCH_SPACE_ID, enasSearchSpace } from "./enas-macro-6/search-space.ts";
+export { ENAS_SKIP_COUNT, ENAS_SPACE_SIZE } from "./enas-macro-6/size.ts";
 export { formatArchString, parseArchString } from "./nas-bench-201/arch-string.ts";
 export { canonicalHash, canonicalString } from "./nas-bench-201/canonical.ts";
 export {
