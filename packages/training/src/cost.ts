@@ -1,11 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import type { LayerSpec } from "./inventory.ts";
-import type { Nb201Network } from "./network.ts";
+import type { TrainableNetwork } from "./trainable-network.ts";
 
 /*
  * FLOPs (multiply-accumulates, NB201's convention) and parameters, counted two ways: from the
  * layer inventory (pure data: fast enough for all 15,625 cells), and from a built network
- * (its variables' shapes and the output shapes a traced forward pass sees). Conventions as in
+ * (its variables' shapes and the output shapes a traced forward pass sees; a depthwise conv's
+ * filter [k, k, C, 1] counts like any conv filter: k²·C per output pixel). Conventions as in
  * NB201's counter: a conv costs its filter size times its output pixels, the classifier
  * in*out + out; batch norm, ReLU and pooling cost nothing; batch norm has 2 parameters per
  * channel (gamma, beta; running statistics are not parameters).
@@ -21,6 +22,10 @@ export function layerCost(layer: LayerSpec): ModelCost {
   switch (layer.kind) {
     case "conv": {
       const weights = layer.inChannels * layer.outChannels * layer.kernel * layer.kernel;
+      return { flops: weights * layer.outSize * layer.outSize, params: weights };
+    }
+    case "depthwiseConv": {
+      const weights = layer.channels * layer.kernel * layer.kernel;
       return { flops: weights * layer.outSize * layer.outSize, params: weights };
     }
     case "batchNorm":
@@ -50,13 +55,13 @@ export function inventoryCost(layers: readonly LayerSpec[]): ModelCost {
  * of one image (dead edges included), plus the classifier's kernel and bias sizes.
  * Per-layer results are returned too, by layer name.
  */
-export function measuredCost(network: Nb201Network): ModelCost & {
+export function measuredCost(network: TrainableNetwork): ModelCost & {
   readonly layers: ReadonlyMap<string, ModelCost>;
 } {
   const outputShapes = new Map<string, readonly number[]>();
-  const { imageSize } = network.shape;
+  const { imageSize, inputChannels = 3 } = network.shape;
   tf.tidy(() => {
-    network.apply(tf.zeros([1, imageSize, imageSize, 3]), false, (name, shape) => {
+    network.apply(tf.zeros([1, imageSize, imageSize, inputChannels]), false, (name, shape) => {
       if (outputShapes.has(name)) throw new Error(`layer ${name} ran twice in one forward pass`);
       outputShapes.set(name, shape);
     });

@@ -2,8 +2,8 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import * as tf from "@tensorflow/tfjs";
 import { type BatchBuilder, disposeBatch } from "./data.ts";
 import { MetricSums } from "./metric-sums.ts";
-import type { Nb201Network } from "./network.ts";
 import * as ops from "./ops.ts";
+import type { TrainableNetwork } from "./trainable-network.ts";
 
 export interface Evaluation {
   /** Mean cross-entropy per sample. */
@@ -14,7 +14,7 @@ export interface Evaluation {
 
 /** Loss and accuracy of the network in inference mode over the first `count` samples of a split. */
 export async function evaluate(
-  network: Nb201Network,
+  network: TrainableNetwork,
   batches: BatchBuilder,
   count: number,
   batchSize: number,

@@ -12,11 +12,18 @@ export {
   type Normalization,
   shuffledIndices,
 } from "./data.ts";
+export {
+  ENAS_REDUCTION_LAYERS,
+  enasLayerNames,
+  enasNetworkInventory,
+} from "./enas-inventory.ts";
+export { EnasNetwork, type EnasNetworkOptions } from "./enas-network.ts";
 export { type Evaluation, evaluate } from "./evaluate.ts";
 export {
   type BatchNormLayerSpec,
   type ConvLayerSpec,
   type DenseLayerSpec,
+  type DepthwiseConvLayerSpec,
   type LayerSpec,
   networkInventory,
 } from "./inventory.ts";
@@ -31,10 +38,13 @@ export {
 export { createOptimizer, type ParameterOptimizer } from "./optimizer.ts";
 export { cosineAnnealing, learningRateAt } from "./schedule.ts";
 export { NesterovSgd, type SgdOptions } from "./sgd.ts";
-export { batchRanges, trainCell } from "./train.ts";
+export { batchRanges, trainCell, trainEnasCell, trainNetwork } from "./train.ts";
+export type { TrainableNetwork } from "./trainable-network.ts";
 export type {
+  EnasNetworkShape,
   EpochDecision,
   EpochReport,
+  ImageShape,
   NetworkShape,
   TrainCallbacks,
   TrainingOutcome,
@@ -43,6 +53,7 @@ export type {
 export {
   TrainingInputError,
   validateDataset,
+  validateEnasShape,
   validateRecipe,
   validateShape,
 } from "./validate.ts";

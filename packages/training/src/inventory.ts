@@ -5,7 +5,8 @@ import type { NetworkShape } from "./types.ts";
  * The layer inventory: every layer of the NAS-Bench-201 macro network that owns parameters,
  * as plain data, in forward order. The network materialises its variables from it, and the
  * cost counter reads it, so costs of all 15,625 cells can be checked without building tensors.
- * Names match networkLayers() of @nasvae/search-space, layer for layer.
+ * Names match networkLayers() of @nasvae/search-space, layer for layer. The layer spec types
+ * describe the ENAS-6 network's inventory too (enas-inventory.ts).
  */
 
 /** A convolution without bias; filter [kernel, kernel, inChannels, outChannels] (HWIO). */
@@ -14,6 +15,17 @@ export interface ConvLayerSpec {
   readonly name: string;
   readonly inChannels: number;
   readonly outChannels: number;
+  readonly kernel: number;
+  readonly stride: number;
+  /** Height = width of its output. */
+  readonly outSize: number;
+}
+
+/** A depthwise convolution (one k×k filter per channel, no bias); filter [kernel, kernel, channels, 1]. */
+export interface DepthwiseConvLayerSpec {
+  readonly kind: "depthwiseConv";
+  readonly name: string;
+  readonly channels: number;
   readonly kernel: number;
   readonly stride: number;
   /** Height = width of its output. */
@@ -35,7 +47,11 @@ export interface DenseLayerSpec {
   readonly outFeatures: number;
 }
 
-export type LayerSpec = ConvLayerSpec | BatchNormLayerSpec | DenseLayerSpec;
+export type LayerSpec =
+  | ConvLayerSpec
+  | DepthwiseConvLayerSpec
+  | BatchNormLayerSpec
+  | DenseLayerSpec;
 
 const CONV_KERNEL: Partial<Record<Nb201Operation, number>> = { nor_conv_1x1: 1, nor_conv_3x3: 3 };
 
@@ -78,7 +94,7 @@ export function networkInventory(cell: Nb201Cell, shape: NetworkShape): LayerSpe
 
   const c = shape.channels;
   const layers: LayerSpec[] = [
-    conv(layerNames.stemConv, 3, c, 3, 1, shape.imageSize),
+    conv(layerNames.stemConv, shape.inputChannels ?? 3, c, 3, 1, shape.imageSize),
     bn(layerNames.stemBatchNorm, c),
   ];
   for (let stage = 0; stage < 3; stage++) {

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import type { Nb201Network } from "./network.ts";
+import type { TrainableNetwork } from "./trainable-network.ts";
 
 export interface LatencyOptions {
   /** Timed forward passes; the median is reported. Default 5. */
@@ -13,14 +13,20 @@ export interface LatencyOptions {
  * images, waiting for the logits to be read back so asynchronous backends are timed fully.
  */
 export async function measureLatency(
-  network: Nb201Network,
+  network: TrainableNetwork,
   batchSize: number,
   options: LatencyOptions = {},
 ): Promise<number> {
   const repeats = options.repeats ?? 5;
   const warmups = options.warmups ?? 1;
-  const { imageSize } = network.shape;
-  const images = tf.randomNormal([batchSize, imageSize, imageSize, 3], 0, 1, "float32", 1);
+  const { imageSize, inputChannels = 3 } = network.shape;
+  const images = tf.randomNormal(
+    [batchSize, imageSize, imageSize, inputChannels],
+    0,
+    1,
+    "float32",
+    1,
+  );
   try {
     const times: number[] = [];
     for (let i = 0; i < warmups + repeats; i++) {

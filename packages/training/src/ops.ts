@@ -5,7 +5,7 @@ import {
 import * as tf from "@tensorflow/tfjs";
 
 /*
- * Every primitive the NAS-Bench-201 network computes goes through this module, so faster
+ * Every primitive the networks (NAS-Bench-201, ENAS-6) compute goes through this module, so faster
  * kernels (fused ops, custom gradients) can be routed in here without touching the network.
  * Tensors are NHWC float32. Functions neither keep nor dispose their inputs.
  */
@@ -31,6 +31,14 @@ export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, stride: number, padd
           [0, 0],
         ] as [[number, number], [number, number], [number, number], [number, number]]);
   return tf.conv2d(x, filter, stride, pad);
+}
+
+/**
+ * Depthwise convolution without bias, "same" zero padding (the separable convs of ENAS).
+ * x [B, H, W, C], filter [k, k, C, 1] → [B, H/s, W/s, C]; k odd.
+ */
+export function depthwiseConv2d(x: tf.Tensor4D, filter: tf.Tensor4D, stride: number) {
+  return tf.depthwiseConv2d(x, filter, stride, "same");
 }
 
 /** max(x, 0). */
@@ -115,6 +123,26 @@ export function batchNormInference(
  */
 export function avgPool3x3(x: tf.Tensor4D): tf.Tensor4D {
   return tf.avgPool(x, 3, 1, "same");
+}
+
+/** 3x3 max pooling, stride 1, padding 1 (padding never wins: TF's "same" ignores it). */
+export function maxPool3x3(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.maxPool(x, 3, 1, "same");
+}
+
+/** Concatenation along channels (the last axis); one tensor is returned as is. */
+export function concatChannels(xs: readonly tf.Tensor4D[]): tf.Tensor4D {
+  if (xs.length === 1 && xs[0]) return xs[0];
+  return tf.concat4d(xs as tf.Tensor4D[], 3);
+}
+
+/**
+ * x without its first row and column: [B, H, W, C] → [B, H-1, W-1, C]. A stride-2 sampling of
+ * it reads the odd pixels, the grid that the second path of ENAS's factorised reduction sees
+ * (ENAS pads the bottom/right and crops the top/left: the same pixels for even H, W).
+ */
+export function shiftByOnePixel(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.slice(x, [0, 1, 1, 0], [-1, -1, -1, -1]);
 }
 
 /** 2x2 average pooling with stride 2 (the reduction block's shortcut); H and W even. */

@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { ImageDataset } from "@nasvae/datasets";
-import type { Nb201Cell } from "@nasvae/search-space";
+import type { EnasCell, Nb201Cell } from "@nasvae/search-space";
 import { describeBackend } from "@nasvae/tf-backend";
 import * as tf from "@tensorflow/tfjs";
 import { measuredCost } from "./cost.ts";
@@ -11,22 +11,26 @@ import {
   disposeBatch,
   shuffledIndices,
 } from "./data.ts";
+import { EnasNetwork } from "./enas-network.ts";
 import { evaluate } from "./evaluate.ts";
 import { measureLatency } from "./latency.ts";
 import { MetricSums } from "./metric-sums.ts";
-import { Nb201Network, type TrainableParameter } from "./network.ts";
+import { Nb201Network } from "./network.ts";
 import * as ops from "./ops.ts";
 import { createOptimizer, type ParameterOptimizer } from "./optimizer.ts";
 import { learningRateAt } from "./schedule.ts";
 import { streamRandom, streamSeed } from "./seeds.ts";
+import type { TrainableNetwork, TrainableParameter } from "./trainable-network.ts";
 import type {
+  EnasNetworkShape,
   EpochReport,
+  ImageShape,
   NetworkShape,
   TrainCallbacks,
   TrainingOutcome,
   TrainingRecipe,
 } from "./types.ts";
-import { validateDataset, validateRecipe, validateShape } from "./validate.ts";
+import { validateDataset, validateEnasShape, validateRecipe, validateShape } from "./validate.ts";
 
 /** Batch size of validation, test and the larger latency figure. */
 const EVALUATION_BATCH_SIZE = 256;
@@ -34,13 +38,8 @@ const EVALUATION_BATCH_SIZE = 256;
 const LATENCY_REPEATS = { batch1: 5, batch256: 3 } as const;
 
 /**
- * Trains the NAS-Bench-201 network of `cell` on `dataset` following `recipe`, and measures it.
- * After each epoch the validation split is evaluated and `onEpoch` awaited; "stop" before the
- * last epoch ends training there (stoppedEarly). Test figures, FLOPs/params (from the built
- * network) and latency come last. Every tensor is released before it returns or throws.
- * trainingTimeMs covers the epochs (training and validation, not the callbacks);
- * samplesPerSecond counts training samples over the training passes only.
- * Throws TrainingInputError for an invalid shape, recipe or dataset.
+ * Trains the NAS-Bench-201 network of `cell` on `dataset` following `recipe`, and measures it
+ * (see trainNetwork). Throws TrainingInputError for an invalid shape, recipe or dataset.
  */
 export async function trainCell(
   cell: Nb201Cell,
@@ -50,6 +49,57 @@ export async function trainCell(
   callbacks: TrainCallbacks = {},
 ): Promise<TrainingOutcome> {
   validateShape(shape);
+  return trainNetwork(
+    cell,
+    (seed) => new Nb201Network(cell, shape, { seed }),
+    dataset,
+    shape,
+    recipe,
+    callbacks,
+  );
+}
+
+/**
+ * Trains the ENAS-6 macro child network of `cell` (enas-network.ts) on `dataset` following
+ * `recipe`, and measures it (see trainNetwork). Throws TrainingInputError for an invalid shape,
+ * recipe or dataset.
+ */
+export async function trainEnasCell(
+  cell: EnasCell,
+  dataset: ImageDataset,
+  shape: EnasNetworkShape,
+  recipe: TrainingRecipe,
+  callbacks: TrainCallbacks = {},
+): Promise<TrainingOutcome<EnasCell>> {
+  validateEnasShape(shape);
+  return trainNetwork(
+    cell,
+    (seed) => new EnasNetwork(cell, shape, { seed }),
+    dataset,
+    shape,
+    recipe,
+    callbacks,
+  );
+}
+
+/**
+ * Trains the network that `build` makes (given its initialisation seed) on `dataset` following
+ * `recipe`, and measures it; `shape` is the network's input and classes, checked against the
+ * dataset. After each epoch the validation split is evaluated and `onEpoch` awaited; "stop"
+ * before the last epoch ends training there (stoppedEarly). Test figures, FLOPs/params (from the
+ * built network) and latency come last. Every tensor is released before it returns or throws.
+ * trainingTimeMs covers the epochs (training and validation, not the callbacks);
+ * samplesPerSecond counts training samples over the training passes only.
+ * Throws TrainingInputError for an invalid recipe or dataset.
+ */
+export async function trainNetwork<Cell>(
+  cell: Cell,
+  build: (seed: number) => TrainableNetwork,
+  dataset: ImageDataset,
+  shape: ImageShape,
+  recipe: TrainingRecipe,
+  callbacks: TrainCallbacks = {},
+): Promise<TrainingOutcome<Cell>> {
   validateRecipe(recipe);
   validateDataset(dataset, shape);
   const { name: backend, threads: backendThreads } = await describeBackend();
@@ -61,7 +111,7 @@ export async function trainCell(
   const trainBatches = batches(dataset.train);
   const validationBatches = batches(dataset.validation);
 
-  const network = new Nb201Network(cell, shape, { seed: streamSeed(recipe.seed, "init") });
+  const network = build(streamSeed(recipe.seed, "init"));
   const parameters = network.trainableParameters();
   const optimizer = createOptimizer(parameters, recipe);
   try {
@@ -175,7 +225,7 @@ export function batchRanges(count: number, batchSize: number): [number, number][
 
 /** One optimisation step; adds the batch's loss and correct count to `sums`. */
 function trainStep(
-  network: Nb201Network,
+  network: TrainableNetwork,
   parameters: readonly TrainableParameter[],
   optimizer: ParameterOptimizer,
   batch: Batch,

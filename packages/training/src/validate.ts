@@ -1,5 +1,5 @@
 import type { ImageDataset, ImageSplit } from "@nasvae/datasets";
-import type { NetworkShape, TrainingRecipe } from "./types.ts";
+import type { EnasNetworkShape, ImageShape, NetworkShape, TrainingRecipe } from "./types.ts";
 
 /** A shape, recipe or dataset that cannot be trained: retrying will not help. */
 export class TrainingInputError extends Error {
@@ -22,12 +22,24 @@ function finiteAtLeastZero(what: string, value: number): void {
   }
 }
 
-/** Checks a network shape on its own. */
+/** Checks a NAS-Bench-201 network shape on its own. */
 export function validateShape(shape: NetworkShape): void {
   positiveInteger("network shape channels", shape.channels);
   positiveInteger("network shape cellsPerStage", shape.cellsPerStage);
+  validateImageShape(shape);
+}
+
+/** Checks an ENAS-6 network shape on its own. */
+export function validateEnasShape(shape: EnasNetworkShape): void {
+  positiveInteger("network shape channels", shape.channels);
+  validateImageShape(shape);
+}
+
+function validateImageShape(shape: ImageShape): void {
   positiveInteger("network shape classes", shape.classes);
   positiveInteger("network shape imageSize", shape.imageSize);
+  if (shape.inputChannels !== undefined)
+    positiveInteger("network shape inputChannels", shape.inputChannels);
   if (shape.imageSize % 4 !== 0) {
     fail(
       `network shape imageSize must be divisible by 4 (two stride-2 reductions), got ${shape.imageSize}`,
@@ -55,7 +67,7 @@ export function validateRecipe(recipe: TrainingRecipe): void {
 }
 
 /** Checks that a dataset fits the shape and that every split is usable. */
-export function validateDataset(dataset: ImageDataset, shape: NetworkShape): void {
+export function validateDataset(dataset: ImageDataset, shape: ImageShape): void {
   const name = `dataset ${dataset.name}`;
   if (dataset.imageSize !== shape.imageSize) {
     fail(
@@ -65,8 +77,11 @@ export function validateDataset(dataset: ImageDataset, shape: NetworkShape): voi
   if (dataset.classes !== shape.classes) {
     fail(`${name} has ${dataset.classes} classes but the network shape has ${shape.classes}`);
   }
-  if (dataset.channels !== 3) {
-    fail(`${name} has ${dataset.channels} colour channels; the NAS-Bench-201 stem expects 3`);
+  const inputChannels = shape.inputChannels ?? 3;
+  if (dataset.channels !== inputChannels) {
+    fail(
+      `${name} has ${dataset.channels} colour channels but the network's stem expects ${inputChannels} (shape inputChannels)`,
+    );
   }
   const pixels = dataset.imageSize * dataset.imageSize * dataset.channels;
   const splits: [string, ImageSplit, number][] = [

@@ -84,4 +84,37 @@ describe("FLOPs and params of the built network", () => {
       assert.equal(tf.memory().numTensors, before);
     });
   }
+
+  test("a one-channel 28x28 input (Fashion-MNIST): stem, network and costs follow inputChannels", () => {
+    const shape: NetworkShape = { ...NB201, cellsPerStage: 1, imageSize: 28, inputChannels: 1 };
+    const options = { cellsPerStage: 1, inputSize: 28, inputChannels: 1 };
+    const before = tf.memory().numTensors;
+    for (const cell of SAMPLE) {
+      const network = new Nb201Network(cell, shape);
+      try {
+        const analytic = networkLayers(cell, options);
+        assert.deepEqual(analytic[0], {
+          name: "stem.conv",
+          flops: 1 * 16 * 9 * 28 * 28,
+          params: 144,
+        });
+        assert.deepEqual(
+          network.inventory.map((layer) => ({ name: layer.name, ...layerCost(layer) })),
+          analytic.map(({ name, flops, params }) => ({ name, flops, params })),
+        );
+        const measured = measuredCost(network);
+        assert.deepEqual(
+          { flops: measured.flops, params: measured.params },
+          networkCost(cell, options),
+        );
+        tf.tidy(() => {
+          const logits = network.apply(tf.zeros([2, 28, 28, 1]), true);
+          assert.deepEqual(logits.shape, [2, 10]);
+        });
+      } finally {
+        network.dispose();
+      }
+    }
+    assert.equal(tf.memory().numTensors, before);
+  });
 });

@@ -1,6 +1,13 @@
 import type { ImageDataset } from "@nasvae/datasets";
-import { parseArchString } from "@nasvae/search-space";
-import type { EpochReport, NetworkShape, TrainingOutcome, TrainingRecipe } from "@nasvae/training";
+import {
+  ENAS_SEARCH_SPACE_ID,
+  type EnasCell,
+  NB201_SEARCH_SPACE_ID,
+  type Nb201Cell,
+  parseArchString,
+  parseEnasArchString,
+} from "@nasvae/search-space";
+import type { EpochReport, TrainingOutcome, TrainingRecipe } from "@nasvae/training";
 import type {
   EpochProgress,
   EvaluationContext,
@@ -9,6 +16,7 @@ import type {
 } from "../evaluator.ts";
 import { evaluatorFingerprint } from "../fingerprint.ts";
 import type { EvaluatorOptions } from "../options.ts";
+import { EvaluatorSpecError } from "../spec-error.ts";
 import { loadDatasetOnce } from "./dataset-cache.ts";
 import type { TrainEvaluatorSpec } from "./train-spec.ts";
 
@@ -35,37 +43,78 @@ export interface TrainEvaluationResult extends EvaluationResult {
   metrics: TrainMetrics & Record<string, unknown>;
 }
 
+type ParsedCell =
+  | { readonly space: "enas"; readonly cell: EnasCell }
+  | { readonly space: "nb201"; readonly cell: Nb201Cell };
+
+/** The search spaces whose networks the train evaluator builds. */
+export const TRAINABLE_SEARCH_SPACE_IDS = [NB201_SEARCH_SPACE_ID, ENAS_SEARCH_SPACE_ID] as const;
+
+export type TrainableSearchSpaceId = (typeof TRAINABLE_SEARCH_SPACE_IDS)[number];
+
 /**
- * Trains the NAS-Bench-201 macro network of each cell on the spec's dataset and measures it.
+ * Trains the macro network of each cell of the campaign's search space on the spec's dataset
+ * and measures it: NAS-Bench-201's network (channels C, cellsPerStage N) or ENAS-6's macro child
+ * (channels C; cellsPerStage means nothing there and is ignored). The network reads the
+ * dataset's own image size and colour channels.
  * The dataset is loaded on first use and shared by the process (dataset-cache.ts); a
  * DatasetUnavailableError reaches the caller as is.
  */
 export class TrainEvaluator implements Evaluator {
+  readonly searchSpaceId: TrainableSearchSpaceId;
+
+  /**
+   * @param searchSpaceId the campaign's search space: whose arch strings `evaluate` gets and
+   *   which network it builds. Default "nas-bench-201". Any other space: EvaluatorSpecError.
+   */
   constructor(
     readonly spec: TrainEvaluatorSpec,
     private readonly options: EvaluatorOptions = {},
-  ) {}
+    searchSpaceId: string = NB201_SEARCH_SPACE_ID,
+  ) {
+    if (!TRAINABLE_SEARCH_SPACE_IDS.includes(searchSpaceId as never)) {
+      throw new EvaluatorSpecError(
+        `the train evaluator builds networks for ${TRAINABLE_SEARCH_SPACE_IDS.join(" and ")} cells, not ${JSON.stringify(searchSpaceId)}`,
+      );
+    }
+    this.searchSpaceId = searchSpaceId as TrainableSearchSpaceId;
+  }
 
   async evaluate(
     archString: string,
     context: EvaluationContext = {},
   ): Promise<TrainEvaluationResult> {
-    const cell = parseArchString(archString); // throws a clear error if malformed
+    // Parsed first: a malformed string throws a clear error before any loading.
+    const parsed: ParsedCell =
+      this.searchSpaceId === ENAS_SEARCH_SPACE_ID
+        ? { space: "enas", cell: parseEnasArchString(archString) }
+        : { space: "nb201", cell: parseArchString(archString) };
     const dataset = await this.loadDataset();
-    const shape: NetworkShape = {
-      channels: this.spec.channels,
-      cellsPerStage: this.spec.cellsPerStage,
+    const input = {
       classes: dataset.classes,
       imageSize: dataset.imageSize,
+      inputChannels: dataset.channels,
     };
     const onEpoch = context.onEpoch?.bind(context);
+    const callbacks = onEpoch
+      ? { onEpoch: (report: EpochReport) => onEpoch(toProgress(report)) }
+      : {};
     // Loaded on first use: TensorFlow.js is heavy, and the API and coordinator import this
     // package only to validate specs and compute fingerprints.
-    const { setWasmThreads, trainCell } = await import("@nasvae/training");
+    const { setWasmThreads, trainCell, trainEnasCell } = await import("@nasvae/training");
     if (this.options.wasmThreads !== undefined) setWasmThreads(this.options.wasmThreads);
-    const outcome = await trainCell(cell, dataset, shape, this.recipe(), {
-      ...(onEpoch ? { onEpoch: (report: EpochReport) => onEpoch(toProgress(report)) } : {}),
-    });
+    const { channels, cellsPerStage } = this.spec;
+    const recipe = this.recipe();
+    const outcome: TrainingOutcome<unknown> =
+      parsed.space === "enas"
+        ? await trainEnasCell(parsed.cell, dataset, { ...input, channels }, recipe, callbacks)
+        : await trainCell(
+            parsed.cell,
+            dataset,
+            { ...input, channels, cellsPerStage },
+            recipe,
+            callbacks,
+          );
     return toResult(outcome);
   }
 
@@ -114,7 +163,7 @@ function toProgress(report: EpochReport): EpochProgress {
   };
 }
 
-function toResult(outcome: TrainingOutcome): TrainEvaluationResult {
+function toResult(outcome: TrainingOutcome<unknown>): TrainEvaluationResult {
   const last = outcome.curve.at(-1);
   return {
     validationAccuracy: outcome.validationAccuracy,

@@ -3,7 +3,7 @@ import type { Nb201Operation } from "./operations.ts";
 
 /*
  * FLOPs / parameters of the NAS-Bench-201 macro network, computed layer by layer:
- *   stem: conv3x3 (3→C, no bias) + BN
+ *   stem: conv3x3 (inputChannels→C, no bias) + BN
  *   3 stages of N cells at C, 2C, 4C channels (spatial S, S/2, S/4), with a residual block
  *   between stages: ReLU-conv3x3 stride 2 (Cin→Cout) + BN, ReLU-conv3x3 (Cout→Cout) + BN,
  *   shortcut AvgPool2d(2) + conv1x1 (Cin→Cout, no BN)
@@ -23,6 +23,8 @@ export interface NetworkCostOptions {
   readonly classes?: number;
   /** Input height = width: 32 for CIFAR, 16 for ImageNet16-120. Must be divisible by 4. */
   readonly inputSize?: number;
+  /** Colour channels of the input: 3 (CIFAR, ImageNet16; the default), 1 (Fashion-MNIST). */
+  readonly inputChannels?: number;
 }
 
 export interface NetworkCost {
@@ -67,11 +69,15 @@ export function networkLayers(cell: Nb201Cell, options: NetworkCostOptions = {})
   const n = positiveInteger("cellsPerStage", options.cellsPerStage ?? 5);
   const classes = positiveInteger("classes", options.classes ?? 10);
   const inputSize = positiveInteger("inputSize", options.inputSize ?? 32);
+  const inputChannels = positiveInteger("inputChannels", options.inputChannels ?? 3);
   if (inputSize % 4 !== 0) {
     throw new Error(`networkCost option inputSize must be divisible by 4, got ${inputSize}`);
   }
 
-  const layers: LayerCost[] = [conv("stem.conv", 3, c, 3, inputSize), batchNorm("stem.bn", c)];
+  const layers: LayerCost[] = [
+    conv("stem.conv", inputChannels, c, 3, inputSize),
+    batchNorm("stem.bn", c),
+  ];
   for (let stage = 0; stage < 3; stage++) {
     const channels = c * 2 ** stage;
     const size = inputSize / 2 ** stage;
