@@ -2,10 +2,18 @@ import { resolve } from "node:path";
 import { CIFAR10, CIFAR100, type CifarFormat, totalRecords } from "./cifar-format.ts";
 import { checkCifarFiles, readCifar } from "./cifar-reader.ts";
 import type { DatasetInfo, ImageDataset } from "./dataset.ts";
+import { FASHION_MNIST } from "./fashion-mnist-format.ts";
+import {
+  checkFashionMnist,
+  displayPath,
+  installHint,
+  locateFashionMnist,
+  readFashionMnist,
+} from "./fashion-mnist-reader.ts";
 import { generateSyntheticShapes, SYNTHETIC_SHAPES } from "./synthetic-shapes.ts";
 
 /** Every dataset a train evaluation can name; the generated one first (it is always there). */
-export const DATASET_NAMES = ["synthetic-shapes", "cifar10", "cifar100"] as const;
+export const DATASET_NAMES = ["synthetic-shapes", "cifar10", "cifar100", "fashion-mnist"] as const;
 
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
@@ -19,9 +27,20 @@ export function isDatasetName(name: unknown): name is DatasetName {
  */
 export const DEFAULT_DATASETS_DIR = "./datasets";
 
+/**
+ * Where system packages install datasets, looked in after DATASETS_DIR: Debian's
+ * `dataset-fashion-mnist` puts its files in /usr/share/datasets/fashion-mnist.
+ */
+export const DEFAULT_SYSTEM_DATASETS_DIR = "/usr/share/datasets";
+
 export interface DatasetOptions {
   /** The directory holding the mounted datasets (DATASETS_DIR); default DEFAULT_DATASETS_DIR. */
   readonly dataDir?: string;
+  /**
+   * Looked in for Fashion-MNIST when DATASETS_DIR has none of its files; default
+   * DEFAULT_SYSTEM_DATASETS_DIR; null: DATASETS_DIR only (tests that must not see the host's).
+   */
+  readonly systemDatasetsDir?: string | null;
 }
 
 /** A name that is not one of DATASET_NAMES. */
@@ -32,7 +51,7 @@ export class UnknownDatasetError extends Error {
   }
 }
 
-const cifarFormats: Record<Exclude<DatasetName, "synthetic-shapes">, CifarFormat> = {
+const cifarFormats: Record<"cifar10" | "cifar100", CifarFormat> = {
   cifar10: CIFAR10,
   cifar100: CIFAR100,
 };
@@ -74,11 +93,48 @@ export async function listDatasets(options: DatasetOptions = {}): Promise<Datase
       };
     }),
   );
-  return [generated, ...mounted];
+  return [generated, ...mounted, await fashionMnistInfo(dataDir, systemDir(options))];
+}
+
+const systemDir = (options: DatasetOptions) =>
+  options.systemDatasetsDir === undefined ? DEFAULT_SYSTEM_DATASETS_DIR : options.systemDatasetsDir;
+
+/**
+ * Fashion-MNIST's entry. Its files may be in either of two places, so the description says
+ * which directory it reads (or where it looked and how to install them): GET /datasets shows it
+ * as is. `missingFiles` are relative to DATASETS_DIR when under it, full paths otherwise.
+ */
+async function fashionMnistInfo(
+  dataDir: string,
+  systemDatasetsDir: string | null,
+): Promise<DatasetInfo> {
+  const format = FASHION_MNIST;
+  const location = await locateFashionMnist(dataDir, systemDatasetsDir, format);
+  const checks = await checkFashionMnist(location);
+  const missingFiles = checks
+    .filter((check) => check.problem !== null)
+    .map((check) => displayPath(dataDir, check.path));
+  const available = missingFiles.length === 0;
+  const where = available
+    ? `read from ${location.directory}`
+    : `looked in ${location.searched.join(", then ")}: ${installHint(location, format)}`;
+  return {
+    name: format.name,
+    description: `${format.description}; ${where}`,
+    classes: format.classes,
+    inputShape: [format.imageSize, format.imageSize, format.channels],
+    trainSize: format.trainRecords - format.validationSize,
+    validationSize: format.validationSize,
+    testSize: format.testRecords,
+    source: "mounted",
+    available,
+    missingFiles,
+  };
 }
 
 /**
- * Loads a dataset into memory: generated (well under a second), or read from `dataDir`. Throws
+ * Loads a dataset into memory: generated (well under a second), or read from `dataDir`
+ * (Fashion-MNIST: or from the system datasets directory, see DatasetOptions). Throws
  * an UnknownDatasetError for a name not in DATASET_NAMES, and a DatasetUnavailableError naming
  * every expected file and the directory when a mounted dataset's files are absent or malformed.
  * Nothing is cached here: a CIFAR training set is 150 MB, so the caller decides what to keep.
@@ -89,5 +145,7 @@ export async function loadDataset(
 ): Promise<ImageDataset> {
   if (!isDatasetName(name)) throw new UnknownDatasetError(name);
   if (name === "synthetic-shapes") return generateSyntheticShapes();
-  return readCifar(resolve(options.dataDir ?? DEFAULT_DATASETS_DIR), cifarFormats[name]);
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATASETS_DIR);
+  if (name === "fashion-mnist") return readFashionMnist(dataDir, systemDir(options), FASHION_MNIST);
+  return readCifar(dataDir, cifarFormats[name]);
 }

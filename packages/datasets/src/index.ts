@@ -3,6 +3,7 @@ export {
   type DatasetName,
   type DatasetOptions,
   DEFAULT_DATASETS_DIR,
+  DEFAULT_SYSTEM_DATASETS_DIR,
   isDatasetName,
   listDatasets,
   loadDataset,
@@ -15,6 +16,14 @@ export {
   type ImageDataset,
   type ImageSplit,
 } from "./dataset.ts";
+export {
+  FASHION_MNIST,
+  type FashionMnistFile,
+  type FashionMnistFormat,
+  fashionMnistFiles,
+} from "./fashion-mnist-format.ts";
+export { readFashionMnist, validationMask } from "./fashion-mnist-reader.ts";
+export { type IdxExpectation, idxFileBytes, idxProblem, readIdxData } from "./idx-file.ts";
 export { SHAPE_CLASSES, type ShapeClass } from "./shapes.ts";
 export {
   generateSyntheticShapes,

@@ -24,22 +24,23 @@ after(async () => {
 
 const byName = (list: DatasetInfo[]) => new Map(list.map((info) => [info.name, info]));
 
-test("names: the generated dataset and CIFAR-10/100; anything else is unknown", async () => {
-  assert.deepEqual(DATASET_NAMES, ["synthetic-shapes", "cifar10", "cifar100"]);
+test("names: the generated dataset, CIFAR-10/100 and Fashion-MNIST; anything else is unknown", async () => {
+  assert.deepEqual(DATASET_NAMES, ["synthetic-shapes", "cifar10", "cifar100", "fashion-mnist"]);
   for (const name of DATASET_NAMES) assert.ok(isDatasetName(name));
   for (const name of ["cifar-10", "CIFAR10", "", 10, undefined]) assert.ok(!isDatasetName(name));
   await assert.rejects(loadDataset("imagenet"), (error: Error) => {
     assert.ok(error instanceof UnknownDatasetError);
     assert.match(
       error.message,
-      /unknown dataset "imagenet": the datasets are synthetic-shapes, cifar10, cifar100/,
+      /unknown dataset "imagenet": the datasets are synthetic-shapes, cifar10, cifar100, fashion-mnist/,
     );
     return true;
   });
 });
 
-test("an empty directory: only the generated dataset is available; every CIFAR file missing", async () => {
-  const list = await listDatasets({ dataDir: data.dir });
+test("an empty directory: only the generated dataset is available; every other file missing", async () => {
+  // Not the host's /usr/share/datasets: Fashion-MNIST may be installed there.
+  const list = await listDatasets({ dataDir: data.dir, systemDatasetsDir: null });
   assert.deepEqual(
     list.map((info) => info.name),
     [...DATASET_NAMES],
@@ -81,9 +82,18 @@ test("an empty directory: only the generated dataset is available; every CIFAR f
     "cifar-100-binary/train.bin",
     "cifar-100-binary/test.bin",
   ]);
-  // A directory that does not exist reads the same (nothing mounted yet).
-  const absent = await listDatasets({ dataDir: join(data.dir, "not-there") });
-  assert.deepEqual(absent, list);
+  assert.equal(info.get("fashion-mnist")?.available, false);
+  assert.equal(info.get("fashion-mnist")?.missingFiles.length, 4);
+  // A directory that does not exist reads the same (nothing mounted yet), but for where
+  // Fashion-MNIST's description says it looked.
+  const absent = await listDatasets({
+    dataDir: join(data.dir, "not-there"),
+    systemDatasetsDir: null,
+  });
+  assert.deepEqual(
+    absent.filter((entry) => entry.name !== "fashion-mnist"),
+    list.filter((entry) => entry.name !== "fashion-mnist"),
+  );
 });
 
 test("files of the right sizes make a dataset available; a wrong size is listed as missing", async () => {

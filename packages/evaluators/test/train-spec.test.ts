@@ -73,7 +73,7 @@ describe("train evaluator specs", () => {
     rejects({ ...minimal, lr: 0.1 }, /Unknown train evaluator spec field\(s\): lr/);
     rejects(
       { ...minimal, dataset: "mnist" },
-      /Unknown train dataset "mnist" \(expected one of synthetic-shapes, cifar10, cifar100\)/,
+      /Unknown train dataset "mnist" \(expected one of synthetic-shapes, cifar10, cifar100, fashion-mnist\)/,
     );
     rejects({ ...minimal, epochs: 0 }, /epochs must be an integer from 1 to 1000, got 0/);
     rejects({ ...minimal, epochs: 1.5 }, /epochs must be an integer/);
