@@ -17,6 +17,7 @@ import { datasetRoutes } from "./routes/datasets.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { roundRoutes } from "./routes/rounds.ts";
+import { searchSpaceRoutes } from "./routes/search-spaces.ts";
 import { validatorCompiler } from "./validation.ts";
 
 /** What the app needs to run; tests pass these directly. Optional ones default as in config.ts. */
@@ -65,5 +66,6 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(architectureRoutes);
   await fastify.register(roundRoutes);
   await fastify.register(datasetRoutes, { dataDir: options.DATASETS_DIR });
+  await fastify.register(searchSpaceRoutes);
   await fastify.register(pageRoutes);
 };

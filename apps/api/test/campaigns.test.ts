@@ -160,7 +160,7 @@ describe("campaign routes", () => {
     [
       "unknown evaluator kind",
       { ...validBody, evaluator: { kind: "training", dataset: "cifar10" } },
-      /body\.evaluator\.kind: must be one of "nas-bench-201", "train"/,
+      /body\.evaluator\.kind: must be one of "nas-bench-201", "enas-6-table", "train"/,
     ],
     [
       "train: unknown dataset",

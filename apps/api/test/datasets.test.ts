@@ -30,7 +30,10 @@ describe("GET /datasets", () => {
 
   test("with nothing mounted: the generated dataset is available, CIFAR lists its missing files", async () => {
     const datasets = await list();
-    assert.deepEqual([...datasets.keys()], ["synthetic-shapes", "cifar10", "cifar100"]);
+    assert.deepEqual(
+      [...datasets.keys()],
+      ["synthetic-shapes", "cifar10", "cifar100", "fashion-mnist"],
+    );
     const generated = datasets.get("synthetic-shapes");
     assert.equal(generated?.available, true);
     assert.equal(generated?.source, "generated");
@@ -85,7 +88,7 @@ describe("GET /datasets", () => {
         headers: { authorization: `Bearer ${key}` },
       });
       assert.equal(allowed.statusCode, 200);
-      assert.equal(allowed.json().items.length, 3);
+      assert.equal(allowed.json().items.length, 4);
     } finally {
       await guarded.close();
     }

@@ -14,6 +14,7 @@ const endpoints = [
   ["get", "/campaigns/{id}/rounds"],
   ["get", "/architectures/{id}"],
   ["get", "/datasets"],
+  ["get", "/search-spaces"],
   ["get", "/livez"],
   ["get", "/readyz"],
 ] as const;

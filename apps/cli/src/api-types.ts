@@ -13,7 +13,8 @@ export const CAMPAIGN_STATUSES: readonly CampaignStatus[] = [
 export interface ArchitectureResult {
   architecture: string;
   validationAccuracy: number;
-  testAccuracy: number;
+  /** null where the evaluator has no test figure (enas-6-table). */
+  testAccuracy: number | null;
   flops: number;
   params: number;
 }

@@ -13,6 +13,15 @@ export const CAMPAIGN_DEFAULTS = {
   dataset: "cifar10",
 } as const;
 
+/**
+ * The evaluator kind a campaign of each search space gets when it names none: the space's own
+ * table (the only kinds that need no settings). Other spaces: CAMPAIGN_DEFAULTS.evaluatorKind.
+ */
+export const DEFAULT_EVALUATOR_BY_SPACE: Readonly<Record<string, string>> = {
+  "nas-bench-201": "nas-bench-201",
+  "enas-macro-6": "enas-6-table",
+};
+
 export interface CampaignFlags {
   name?: string | undefined;
   space?: string | undefined;
@@ -99,7 +108,11 @@ export async function campaignBody(
     flags.evaluator !== undefined && flags.evaluator !== fileEvaluator.kind
       ? { kind: flags.evaluator }
       : fileEvaluator;
-  evaluator.kind = flags.evaluator ?? evaluator.kind ?? CAMPAIGN_DEFAULTS.evaluatorKind;
+  evaluator.kind =
+    flags.evaluator ??
+    evaluator.kind ??
+    DEFAULT_EVALUATOR_BY_SPACE[String(body.searchSpace)] ??
+    CAMPAIGN_DEFAULTS.evaluatorKind;
   evaluator.dataset = flags.dataset ?? evaluator.dataset ?? CAMPAIGN_DEFAULTS.dataset;
   body.evaluator = evaluator;
 

@@ -320,11 +320,11 @@ describe("nasvae CLI", () => {
     const header = lines[0] as string;
     assert.match(
       header,
-      /^ID +NAME +STATUS +STRATEGY +DATASET +EVALUATIONS +BEST VALID % +CREATED$/,
+      /^ID +NAME +STATUS +STRATEGY +SPACE +DATASET +EVALUATIONS +BEST VALID % +CREATED$/,
     );
     assert.match(
       lines[1] as string,
-      /^[0-9a-f-]{36} +second +queued +graph-vae +cifar10 +0\/10 +- +\d{4}-/,
+      /^[0-9a-f-]{36} +second +queued +graph-vae +nas-bench-201 +cifar10 +0\/10 +- +\d{4}-/,
     );
     assert.match(lines[2] as string, new RegExp(`^${first.id} +first +running `));
     for (const column of ["NAME", "STATUS", "CREATED"]) {
@@ -341,6 +341,88 @@ describe("nasvae CLI", () => {
     const limited = await nasvae(["list", "--limit", "1"], env);
     assert.equal(limited.stdout.trimEnd().split("\n").length, 2);
     assert.match(limited.stderr, /1 of 2/);
+  });
+
+  test("an enas-macro-6 campaign: created from flags, listed with its space, no test figure shown as n/a", async () => {
+    const created = await nasvae(
+      [
+        "create",
+        "--name",
+        "enas",
+        "--search-space",
+        "enas-macro-6",
+        "--evaluator",
+        "enas-6-table",
+        "--strategy",
+        "random",
+        "--budget",
+        "20",
+      ],
+      env,
+    );
+    assert.equal(created.code, 0, created.stderr);
+    const id = created.stdout.trim();
+    assert.match(id, UUID);
+    assert.match(created.stderr, /20 evaluations of enas-macro-6 on cifar10, random search/);
+    const row = await database.db.campaign.findUniqueOrThrow({ where: { id } });
+    assert.equal(row.searchSpace, "enas-macro-6");
+    assert.deepEqual(row.evaluator, { kind: "enas-6-table", dataset: "cifar10" });
+    // The space alone picks its table as the evaluator.
+    const defaulted = await nasvae(
+      ["create", "--space", "enas-macro-6", "--strategy", "random", "--budget", "5"],
+      env,
+    );
+    assert.equal(defaulted.code, 0, defaulted.stderr);
+    const other = await database.db.campaign.findUniqueOrThrow({
+      where: { id: defaulted.stdout.trim() },
+    });
+    assert.equal((other.evaluator as { kind: string }).kind, "enas-6-table");
+    // A mismatch is the API's 400, printed.
+    const refused = await nasvae(
+      ["create", "--search-space", "nas-bench-201", "--evaluator", "enas-6-table", "--budget", "5"],
+      env,
+    );
+    assert.notEqual(refused.code, 0);
+    assert.match(
+      refused.stderr,
+      /evaluator "enas-6-table" cannot score search space "nas-bench-201" \(it scores: enas-macro-6\)/,
+    );
+
+    const arch = "[[1],[4,0],[5,0,0],[0,1,1,1],[2,1,1,1,1],[3,0,0,0,0,1]]";
+    const round = await createRound(database.db, {
+      campaignId: id,
+      index: 0,
+      strategy: "random",
+      searchSpace: "enas-macro-6",
+      evaluatorFingerprint: row.evaluatorFingerprint,
+      candidates: [{ archString: arch, canonicalHash: `${id}-enas` }],
+    });
+    const [trial] = round.trials;
+    assert.ok(trial);
+    await recordEvaluation(database.db, {
+      trialId: trial.id,
+      architectureId: trial.architectureId,
+      evaluatorFingerprint: row.evaluatorFingerprint,
+      evaluator: { kind: "enas-6-table", dataset: "cifar10" },
+      result: { validationAccuracy: 73.02, testAccuracy: null, flops: 15e6, params: 1.7e5 },
+      worker: "worker-1",
+      durationMs: 1,
+    });
+    const table = await nasvae(["results", id], env);
+    assert.equal(table.code, 0, table.stderr);
+    const [header, line] = table.stdout.trimEnd().split("\n");
+    assert.match(header as string, /VALID % +TEST %/);
+    assert.match(line as string, / 73\.02 +n\/a +15\.00 /);
+    const csv = parseCsv((await nasvae(["results", id, "--format", "csv"], env)).stdout);
+    assert.equal(csv[1]?.[3], "", "CSV: an empty test_accuracy");
+    const json = JSON.parse((await nasvae(["results", id, "--format", "json"], env)).stdout);
+    assert.equal(json[0].testAccuracy, null);
+
+    const list = await nasvae(["list"], env);
+    assert.match(
+      list.stdout,
+      new RegExp(`${id} +enas +queued +random +enas-macro-6 +cifar10 +1/20 +73\\.02 `),
+    );
   });
 
   test("results: table, CSV and JSON with the right rows; export writes every row", async () => {

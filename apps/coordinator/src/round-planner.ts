@@ -12,8 +12,9 @@ import {
   type RoundWithTrials,
 } from "@nasvae/db";
 import { type JobQueues, roundJob } from "@nasvae/jobs";
-import { createRandom, getSearchSpace } from "@nasvae/search-space";
+import { createRandom } from "@nasvae/search-space";
 import { createStrategy, type Observation, type StrategySpec } from "@nasvae/strategies";
+import { campaignSpace, outsideDomain } from "./campaign-space.ts";
 import type { CoordinatorMetrics } from "./metrics.ts";
 import { roundFlow, roundPayload } from "./round-flow.ts";
 import { roundOutcome } from "./round-outcome.ts";
@@ -112,8 +113,9 @@ export class RoundPlanner {
       return null;
     }
 
-    const space = getSearchSpace(campaign.searchSpace);
-    const strategy = createStrategy(campaign.strategy as StrategySpec, space);
+    // Restricted to what the evaluator can score (a table's rows), if that is not the whole space.
+    const searched = await campaignSpace(campaign.searchSpace, campaign.evaluator);
+    const strategy = createStrategy(campaign.strategy as StrategySpec, searched.space);
     const history: Observation[] = trials.map((trial) => ({
       archString: trial.archString,
       canonicalHash: trial.canonicalHash,
@@ -144,6 +146,18 @@ export class RoundPlanner {
     if (candidates.length === 0) {
       log.warn("search space exhausted before the budget");
       await this.finish(campaign, "completed", log);
+      return null;
+    }
+    // Defence in depth: a cell the evaluator cannot score would fail in the worker, one job at a
+    // time; a strategy that proposes one is broken, so the campaign stops here, saying which.
+    const unscorable = outsideDomain(
+      searched,
+      candidates.map((candidate) => candidate.archString),
+    );
+    if (unscorable.length > 0) {
+      const error = `strategy ${strategy.kind} proposed ${unscorable.length} architecture(s) outside the ${searched.domain?.size} cells evaluator "${searched.evaluatorKind}" can score, e.g. ${unscorable[0]}; round ${index} was not enqueued`;
+      log.error({ unscorable: unscorable.slice(0, 10) }, error);
+      await this.finish(campaign, "failed", log, error);
       return null;
     }
     const round = await createRound(this.db, {

@@ -12,7 +12,8 @@ import type { Job } from "bullmq";
 /** A measured result, as an evaluate job carries it (the catalogue's optional `result`). */
 export interface ComputedResult {
   validationAccuracy: number;
-  testAccuracy: number;
+  /** null where the evaluator has no test figure (enas-6-table). */
+  testAccuracy: number | null;
   flops: number;
   params: number;
   metrics: Record<string, unknown>;

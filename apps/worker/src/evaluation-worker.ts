@@ -64,7 +64,8 @@ export interface EvaluateJobResult {
   trialId: string;
   evaluationId: string;
   validationAccuracy: number;
-  testAccuracy: number;
+  /** null where the evaluator has no test figure (enas-6-table). */
+  testAccuracy: number | null;
   flops: number;
   params: number;
   /** True when the result existed already and nothing was computed. */
@@ -214,7 +215,9 @@ export class EvaluationWorker {
     // a postponed run left with the job is recorded as is.
     const result = await this.outage.carriedFor(job).computeOnce(async () => {
       log.info({ arch: payload.archString }, "evaluation started");
-      const evaluator = this.evaluators.get(payload.evaluatorFingerprint, spec);
+      const evaluator = permanentAsUnrecoverable(() =>
+        this.evaluators.get(payload.evaluatorFingerprint, spec, payload.searchSpace),
+      );
       const started = performance.now();
       const training = new TrainingProgress({
         db,
@@ -293,6 +296,16 @@ export class EvaluationWorker {
   /** Stops taking jobs and waits for the running ones to finish and be recorded. */
   async close(): Promise<void> {
     await this.worker?.close();
+  }
+}
+
+/** Runs `make`; an error that retrying cannot fix (a kind that cannot score the job's space) fails the job for good. */
+function permanentAsUnrecoverable<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (isPermanentEvaluationError(error)) throw new UnrecoverableError(error.message);
+    throw error;
   }
 }
 

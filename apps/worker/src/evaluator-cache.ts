@@ -14,24 +14,34 @@ export interface EvaluatorCacheOptions {
 }
 
 /**
- * One evaluator per distinct spec for the life of the process, so that e.g. the
- * NAS-Bench-201 table is loaded once, not once per job.
+ * One evaluator per distinct spec and search space for the life of the process, so that e.g. the
+ * NAS-Bench-201 table is loaded once, not once per job. The space is part of the key: a train
+ * spec has one fingerprint whatever it trains, but builds a different network for each space.
  */
 export class EvaluatorCache {
   private readonly evaluators = new Map<string, Evaluator>();
 
   constructor(private readonly options: EvaluatorCacheOptions = {}) {}
 
-  get(fingerprint: string, spec: EvaluatorSpec): Evaluator {
-    let evaluator = this.evaluators.get(fingerprint);
+  /**
+   * The evaluator of `spec` for cells of `searchSpace` (the evaluate job's). Throws
+   * EvaluatorSpecError (a permanent error) when the kind cannot score that space.
+   */
+  get(fingerprint: string, spec: EvaluatorSpec, searchSpace: string): Evaluator {
+    const key = `${searchSpace}\n${fingerprint}`;
+    let evaluator = this.evaluators.get(key);
     if (!evaluator) {
       const { datasetsDir, wasmThreads } = this.options;
-      const created = createEvaluator(spec, {
-        ...(datasetsDir === undefined ? {} : { datasetsDir }),
-        ...(wasmThreads === undefined ? {} : { wasmThreads }),
-      });
+      const created = createEvaluator(
+        spec,
+        {
+          ...(datasetsDir === undefined ? {} : { datasetsDir }),
+          ...(wasmThreads === undefined ? {} : { wasmThreads }),
+        },
+        searchSpace,
+      );
       evaluator = delayed(created, this.options.delayMs ?? 0);
-      this.evaluators.set(fingerprint, evaluator);
+      this.evaluators.set(key, evaluator);
     }
     return evaluator;
   }

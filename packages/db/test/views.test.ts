@@ -137,4 +137,75 @@ describe("result views", () => {
     );
     assert.deepEqual(rows, [{ dataset: "cifar10", validation_accuracy: 90, test_accuracy: 93 }]);
   });
+
+  test("a missing test accuracy (enas-6-table) is kept as NULL and ranks after a known one", async () => {
+    const { db } = database;
+    const evaluator = { kind: "enas-6-table", dataset: "cifar10" };
+    const campaign = await db.campaign.create({
+      data: {
+        name: "enas views",
+        searchSpace: "enas-macro-6",
+        evaluator,
+        evaluatorFingerprint: "fp-enas",
+        strategy: { kind: "random" },
+        budgetEvaluations: 2,
+        roundSize: 2,
+        seed: 1,
+      },
+    });
+    const round = await createRound(db, {
+      campaignId: campaign.id,
+      index: 0,
+      strategy: "random",
+      searchSpace: "enas-macro-6",
+      evaluatorFingerprint: "fp-enas",
+      candidates: ["enas-a", "enas-b"].map((archString) => ({
+        archString,
+        canonicalHash: archString,
+      })),
+    });
+    // Equal validation accuracy: the tie goes to the known test accuracy, NULL last.
+    for (const [archString, testAccuracy] of [
+      ["enas-a", null],
+      ["enas-b", 50],
+    ] as const) {
+      const trial = round.trials.find((t) => t.archString === archString);
+      assert.ok(trial);
+      await recordEvaluation(db, {
+        trialId: trial.id,
+        architectureId: trial.architectureId,
+        evaluatorFingerprint: "fp-enas",
+        evaluator,
+        result: { validationAccuracy: 74, testAccuracy, flops: 1, params: 1 },
+        worker: "w",
+        durationMs: 1,
+      });
+    }
+    const leaderboard = await query<{
+      rank: bigint;
+      arch_string: string;
+      test_accuracy: number | null;
+    }>(
+      `SELECT rank, arch_string, test_accuracy FROM VIEW.campaign_leaderboard
+       WHERE campaign_id = '${campaign.id}' ORDER BY rank`,
+    );
+    assert.deepEqual(
+      leaderboard.map((r) => [Number(r.rank), r.arch_string, r.test_accuracy]),
+      [
+        [1, "enas-b", 50],
+        [2, "enas-a", null],
+      ],
+    );
+    const best = await query<{ evaluator: string; search_space: string; arch_string: string }>(
+      "SELECT evaluator, search_space, arch_string FROM VIEW.best_architecture_per_dataset ORDER BY evaluator",
+    );
+    assert.deepEqual(
+      best.map((row) => [row.evaluator, row.search_space]),
+      [
+        ["enas-6-table", "enas-macro-6"],
+        ["nas-bench-201", "nas-bench-201"],
+      ],
+    );
+    assert.equal(best[0]?.arch_string, "enas-b");
+  });
 });

@@ -1,16 +1,36 @@
+import { searchSpaceMismatch } from "./compatibility.ts";
+import { Enas6TabularEvaluator } from "./enas-6/tabular-evaluator.ts";
 import type { Evaluator } from "./evaluator.ts";
 import { NasBench201TabularEvaluator } from "./nas-bench-201/tabular-evaluator.ts";
 import type { EvaluatorOptions } from "./options.ts";
-import { type EvaluatorSpec, validateEvaluatorSpec } from "./spec.ts";
+import { type EvaluatorSpec, EvaluatorSpecError, validateEvaluatorSpec } from "./spec.ts";
 import { TrainEvaluator } from "./train/train-evaluator.ts";
 
-/** Builds the evaluator for a spec (validated first); callers only see the Evaluator interface. */
-export function createEvaluator(spec: EvaluatorSpec, options: EvaluatorOptions = {}): Evaluator {
+/**
+ * Builds the evaluator for a spec (validated first); callers only see the Evaluator interface.
+ * `searchSpaceId`: the campaign's search space (registry id), whose cells it will be given; a
+ * kind that cannot score that space is an EvaluatorSpecError; train builds that space's network.
+ * Default: the space of the kind's own data, nas-bench-201 for train (what callers that predate
+ * other spaces meant).
+ */
+export function createEvaluator(
+  spec: EvaluatorSpec,
+  options: EvaluatorOptions = {},
+  searchSpaceId?: string,
+): Evaluator {
   const clean = validateEvaluatorSpec(spec);
+  if (searchSpaceId !== undefined) {
+    const mismatch = searchSpaceMismatch(clean.kind, searchSpaceId);
+    if (mismatch) throw new EvaluatorSpecError(mismatch);
+  }
   switch (clean.kind) {
     case "nas-bench-201":
       return new NasBench201TabularEvaluator(clean.dataset, options);
+    case "enas-6-table":
+      return new Enas6TabularEvaluator(options);
     case "train":
-      return new TrainEvaluator(clean, options);
+      return searchSpaceId === undefined
+        ? new TrainEvaluator(clean, options)
+        : new TrainEvaluator(clean, options, searchSpaceId);
   }
 }

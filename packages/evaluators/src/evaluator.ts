@@ -2,8 +2,11 @@
 export interface EvaluationResult {
   /** What the search may see (NAS-Bench-201 protocol: optimise on validation). */
   validationAccuracy: number;
-  /** Reported at the end only, never used to steer the search. */
-  testAccuracy: number;
+  /**
+   * Reported at the end only, never used to steer the search. null where the evaluator has no
+   * test figure (the enas-6-table evaluator: its table holds a validation proxy only).
+   */
+  testAccuracy: number | null;
   /** Multiply-accumulates of the evaluated network. */
   flops: number;
   params: number;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "./canonical-json.ts";
+import { enas6TableSha256 } from "./enas-6/table.ts";
 import { nasBench201TableSha256 } from "./nas-bench-201/table.ts";
 import type { EvaluatorOptions } from "./options.ts";
 import { type EvaluatorSpec, validateEvaluatorSpec } from "./spec.ts";
@@ -14,6 +15,7 @@ export const EVALUATOR_FINGERPRINT_VERSION = 1;
 /**
  * The canonical JSON that is hashed. nas-bench-201: the validated spec (kind, dataset), the
  * fingerprint version, and the version of the data behind it (sha256 of the NB201 CSV bytes).
+ * enas-6-table: the same shape, with the sha256 of the ENAS-6 CSV bytes.
  * train: the validated spec with its defaults filled in, and the trainer's version.
  */
 export async function evaluatorFingerprintPayload(
@@ -28,7 +30,10 @@ export async function evaluatorFingerprintPayload(
       trainer: TRAINER_VERSION,
     });
   }
-  const tableSha256 = await nasBench201TableSha256(options.nb201TablePath);
+  const tableSha256 =
+    clean.kind === "enas-6-table"
+      ? await enas6TableSha256(options.enas6TablePath)
+      : await nasBench201TableSha256(options.nb201TablePath);
   return canonicalJson({
     version: EVALUATOR_FINGERPRINT_VERSION,
     kind: clean.kind,

@@ -1,7 +1,27 @@
 /** The datasets a train spec may name (@nasvae/datasets). */
 export { DATASET_NAMES as TRAIN_DATASETS } from "@nasvae/datasets";
 export { canonicalJson } from "./canonical-json.ts";
+export {
+  EVALUATOR_SEARCH_SPACES,
+  evaluatorKindsFor,
+  searchSpaceMismatch,
+} from "./compatibility.ts";
 export { createEvaluator } from "./create-evaluator.ts";
+export { evaluatorDomain, evaluatorKindDomain } from "./domain.ts";
+export {
+  DEFAULT_ENAS6_TABLE_PATH,
+  ENAS6_SPLITS,
+  type Enas6Split,
+  type Enas6Table,
+  type Enas6TableRow,
+  enas6TableSha256,
+  loadEnas6Table,
+  parseEnas6Csv,
+} from "./enas-6/table.ts";
+export {
+  type Enas6EvaluationResult,
+  Enas6TabularEvaluator,
+} from "./enas-6/tabular-evaluator.ts";
 export type {
   EpochProgress,
   EvaluationContext,
@@ -37,6 +57,7 @@ export {
 export type { EvaluatorOptions } from "./options.ts";
 export { isPermanentEvaluationError } from "./permanent-error.ts";
 export {
+  type Enas6TableEvaluatorSpec,
   EVALUATOR_KINDS,
   type EvaluatorKind,
   type EvaluatorSpec,
@@ -59,3 +80,4 @@ export {
   validateTrainSpec,
 } from "./train/train-spec.ts";
 export { TRAINER_VERSION } from "./train/trainer-version.ts";
+export { UnscorableArchitectureError } from "./unscorable-architecture.ts";

@@ -2,6 +2,8 @@
 export interface EvaluatorOptions {
   /** Path of nb201.csv; defaults to the project's data/nasbench/nb201.csv. */
   readonly nb201TablePath?: string;
+  /** Path of enas6.csv (enas-6-table evaluator); defaults to the project's data/enas6/enas6.csv. */
+  readonly enas6TablePath?: string;
   /**
    * Directory of mounted datasets (DATASETS_DIR: CIFAR-10/100 binary files) for train
    * evaluators; default: @nasvae/datasets' own default. Generated datasets need none.

@@ -16,7 +16,7 @@ import { writeTempTable } from "./temp-table.ts";
 
 describe("evaluator specs", () => {
   test("supported kinds and datasets are exported", () => {
-    assert.deepEqual(EVALUATOR_KINDS, ["nas-bench-201", "train"]);
+    assert.deepEqual(EVALUATOR_KINDS, ["nas-bench-201", "enas-6-table", "train"]);
     assert.deepEqual(NB201_DATASETS, ["cifar10", "cifar100", "ImageNet16-120"]);
   });
 
@@ -30,7 +30,7 @@ describe("evaluator specs", () => {
       [[], /must be an object/],
       [
         { kind: "training", dataset: "cifar10" },
-        /Unknown evaluator kind "training" \(expected one of nas-bench-201, train\)/,
+        /Unknown evaluator kind "training" \(expected one of nas-bench-201, enas-6-table, train\)/,
       ],
       [{ dataset: "cifar10" }, /Unknown evaluator kind undefined/],
       [

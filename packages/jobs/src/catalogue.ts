@@ -80,7 +80,8 @@ export const evaluateJob = defineJob({
         Type.Object(
           {
             validationAccuracy: Type.Number(),
-            testAccuracy: Type.Number(),
+            /** null where the evaluator has no test figure (enas-6-table). */
+            testAccuracy: Type.Union([Type.Number(), Type.Null()]),
             flops: Type.Number(),
             params: Type.Number(),
             metrics: Type.Record(Type.String(), Type.Unknown()),

@@ -1,6 +1,7 @@
 import Type, { type Static, type TLiteral, type TObject, type TUnion } from "typebox";
 import { EvolutionSpecSchema, EvolutionStrategy } from "./evolution-strategy.ts";
 import { GraphVaeSpecSchema, GraphVaeStrategy } from "./graph-vae-strategy.ts";
+import { LocalSearchSpecSchema, LocalSearchStrategy } from "./local-search-strategy.ts";
 import { RandomStrategy } from "./random-strategy.ts";
 import type { AnySearchSpace, Strategy } from "./strategy.ts";
 
@@ -12,6 +13,7 @@ const STRATEGY_SPEC_VARIANTS = [
   Type.Object({ kind: Type.Literal("random") }, { additionalProperties: false }),
   EvolutionSpecSchema,
   GraphVaeSpecSchema,
+  LocalSearchSpecSchema,
 ] as const;
 
 type SpecVariant = TObject<{ kind: TLiteral<string> }>;
@@ -56,6 +58,8 @@ export function createStrategy(spec: StrategySpec, space: AnySearchSpace): Strat
       return new EvolutionStrategy(space, spec);
     case "graph-vae":
       return new GraphVaeStrategy(space, spec);
+    case "local-search":
+      return new LocalSearchStrategy(space);
     default: {
       const unknownSpec: never = spec;
       throw new Error(

@@ -52,8 +52,14 @@ export const EvolutionSpecSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** Mutations of one parent tried before a fresh tournament picks another. */
-const MUTATION_TRIES = 50;
+/**
+ * Mutations of one parent tried before taking a random unseen one of its neighbours instead.
+ * On NAS-Bench-201 `mutate` is uniform over the 24 neighbours, so this changes nothing in
+ * distribution (a uniform pick among the unseen ones either way); on a table-restricted space
+ * (restrictToDomain) `mutate` picks among the few table cells at the smallest distance, often
+ * all seen, and each try scans the whole table: a long run of retries would cost minutes.
+ */
+const MUTATION_TRIES = 5;
 /** Tournaments tried for one candidate before falling back to a random unseen architecture. */
 const TOURNAMENT_TRIES = 5;
 
@@ -78,8 +84,9 @@ type Member = Observation & { validationAccuracy: number };
  *    with replacement, the parent is the one with the highest validation accuracy (the first
  *    drawn on ties), the child is `space.mutate(parent)`.
  *    If the child's class was seen (history or this round), mutate the same parent again (up to
- *    50 tries), then hold a fresh tournament (up to 5), and last take a random unseen
- *    architecture, so the round is filled whenever anything unseen is left.
+ *    5 tries), then take a random unseen one of the parent's neighbours (`space.neighbours`),
+ *    then hold a fresh tournament (up to 5), and last take a random unseen architecture, so the
+ *    round is filled whenever anything unseen is left.
  * Batched variant: a round's results arrive together, so every child of a round is bred from the
  * same population, and the population moves on by a whole round at a time (the paper's REA is
  * the special case of rounds of one). Deterministic given the request's rng.
@@ -151,6 +158,11 @@ export class EvolutionStrategy implements Strategy {
         const child = takeUnseen(this.space, seen, this.space.mutate(parent, rng));
         if (child) return child;
       }
+      const unseen = this.space
+        .neighbours(parent)
+        .filter((cell) => !seen.has(this.space.canonicalHash(cell)));
+      const neighbour = unseen[unseen.length > 0 ? rng.int(unseen.length) : 0];
+      if (neighbour !== undefined) return takeUnseen(this.space, seen, neighbour);
     }
     return undefined;
   }

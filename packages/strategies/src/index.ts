@@ -18,6 +18,7 @@ export {
   GraphVaeSpecSchema,
   GraphVaeStrategy,
 } from "./graph-vae-strategy.ts";
+export { LocalSearchSpecSchema, LocalSearchStrategy } from "./local-search-strategy.ts";
 export { RandomStrategy } from "./random-strategy.ts";
 export type {
   AnySearchSpace,

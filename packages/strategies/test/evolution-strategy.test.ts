@@ -4,6 +4,7 @@ import { loadNasBench201Table } from "@nasvae/evaluators";
 import {
   createRandom,
   type Nb201Cell,
+  restrictToDomain,
   nasBench201SearchSpace as space,
 } from "@nasvae/search-space";
 import Value from "typebox/value";
@@ -54,7 +55,7 @@ function assertFreshAndDistinct(candidates: Candidate[], history: readonly Obser
 
 describe("evolution strategy spec", () => {
   test("both kinds are listed and created, with evolution's defaults and options", () => {
-    assert.deepEqual(STRATEGY_KINDS, ["random", "evolution", "graph-vae"]);
+    assert.deepEqual(STRATEGY_KINDS, ["random", "evolution", "graph-vae", "local-search"]);
     assert.ok(createStrategy({ kind: "random" }, space) instanceof RandomStrategy);
     const byDefault = createStrategy({ kind: "evolution" }, space);
     assert.ok(byDefault instanceof EvolutionStrategy);
@@ -246,5 +247,36 @@ describe("evolution strategy", () => {
       evolution > random,
       `mean best at ${budget}: evolution ${evolution.toFixed(3)} vs random ${random.toFixed(3)}`,
     );
+  });
+
+  test("on a table-restricted space it breeds table cells and fills every round", async () => {
+    const rng = createRandom(31);
+    const table = restrictToDomain(
+      space,
+      Array.from({ length: 200 }, () => space.sample(rng)),
+    );
+    const inTable = new Set([...table.enumerate()].map((cell) => space.canonicalHash(cell)));
+    const strategy = new EvolutionStrategy(table, { populationSize: 10, sampleSize: 3 });
+    const history: Observation[] = [];
+    const scores = createRandom(32);
+    for (let round = 0; round < 15; round++) {
+      const proposal = await strategy.propose({
+        count: 10,
+        history,
+        rng: createRandom(200 + round),
+        roundIndex: round,
+      });
+      assert.equal(proposal.candidates.length, 10);
+      assertFreshAndDistinct(proposal.candidates, history);
+      for (const candidate of proposal.candidates) {
+        assert.ok(inTable.has(candidate.canonicalHash));
+        history.push({
+          ...candidate,
+          status: "completed",
+          validationAccuracy: 50 + 40 * scores.next(),
+        });
+      }
+      if (round >= 1) assert.equal(proposal.info?.phase, "evolution");
+    }
   });
 });

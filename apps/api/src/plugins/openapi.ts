@@ -23,6 +23,10 @@ export default fp(
           { name: "campaigns", description: "Search campaigns and their results" },
           { name: "architectures", description: "Cells and everything measured about them" },
           { name: "datasets", description: "What the workers can train child networks on" },
+          {
+            name: "search spaces",
+            description: "The cells campaigns search, and the evaluators that can score them",
+          },
           { name: "operations", description: "Health and metrics" },
         ],
         components: {

@@ -15,6 +15,7 @@ import {
 import { redisAddress, startCampaignJob } from "@nasvae/jobs";
 import type { FastifyPluginAsync } from "fastify";
 import type { Static } from "typebox";
+import { CampaignSettingError, checkCampaignSettings } from "../campaign-domain.ts";
 import {
   architectureResult,
   campaignView,
@@ -61,6 +62,16 @@ function validEvaluator(body: unknown): EvaluatorSpec {
   }
 }
 
+/** Evaluator and space fit each other, and the budget fits what it can score; else a 400. */
+async function validSettings(searchSpace: string, evaluator: EvaluatorSpec, budget: number) {
+  try {
+    await checkCampaignSettings(searchSpace, evaluator, budget);
+  } catch (error) {
+    if (error instanceof CampaignSettingError) throw new HttpError(400, error.message);
+    throw error;
+  }
+}
+
 function notFound(id: string): HttpError {
   return new HttpError(404, `campaign ${id} not found`);
 }
@@ -87,6 +98,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     async (request, reply) => {
       const body = request.body;
       const evaluator = validEvaluator(body.evaluator);
+      await validSettings(body.searchSpace, evaluator, body.budget.evaluations);
       const campaign = await createCampaign(app.db, {
         name: body.name ?? `campaign ${new Date().toISOString()}`,
         searchSpace: body.searchSpace,

@@ -21,7 +21,9 @@ export const ArchitectureEvaluation = Type.Object({
   evaluator: Type.Object({ kind: Type.String() }, { additionalProperties: true }),
   evaluatorFingerprint: Type.String(),
   validationAccuracy: Type.Number(),
-  testAccuracy: Type.Number(),
+  testAccuracy: Type.Union([Type.Number(), Type.Null()], {
+    description: "%; null where the evaluator has no test figure (enas-6-table)",
+  }),
   flops: Type.Number(),
   params: Type.Number(),
   metrics: Type.Object(

@@ -14,7 +14,9 @@ export function createCampaignBodySchema(maxBudget: number) {
   return Type.Object(
     {
       name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-      searchSpace: Type.Enum([...SEARCH_SPACE_IDS]),
+      searchSpace: Type.Enum([...SEARCH_SPACE_IDS], {
+        description: "see GET /search-spaces for each space and the evaluators that fit it",
+      }),
       evaluator: EvaluatorBody,
       /** Default: {"kind": "graph-vae"} with its default settings. */
       strategy: Type.Optional(StrategySpecSchema),
@@ -48,7 +50,10 @@ export const ArchitectureResult = Type.Object({
   }),
   architecture: Type.String({ description: "the cell in the search space's notation" }),
   validationAccuracy: Type.Number({ description: "%, the signal the search sees" }),
-  testAccuracy: Type.Number({ description: "%, reported, never used by the search" }),
+  testAccuracy: Type.Union([Type.Number(), Type.Null()], {
+    description:
+      "%, reported, never used by the search; null where the evaluator has no test figure (enas-6-table: its table holds a weight-sharing validation accuracy only)",
+  }),
   flops: Type.Number({ description: "multiply-accumulates of one forward pass" }),
   params: Type.Number({ description: "parameter count" }),
 });

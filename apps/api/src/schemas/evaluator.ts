@@ -21,6 +21,20 @@ const NasBench201EvaluatorBody = Type.Object(
   { additionalProperties: false, description: "look results up in the NAS-Bench-201 table" },
 );
 
+const Enas6TableEvaluatorBody = Type.Object(
+  {
+    kind: Type.Literal("enas-6-table"),
+    dataset: Type.Optional(
+      Type.Literal("cifar10", { description: "the table's only dataset; filled in if left out" }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "look enas-macro-6 cells up in D-VAE's ENAS-6 table: weight-sharing CIFAR-10 validation accuracy, no test accuracy (null)",
+  },
+);
+
 /**
  * Real training (docs/training.md). Field bounds are checked here; what depends on several
  * fields (earlyStopping.afterEpochs below epochs) by validateEvaluatorSpec, also a 400.
@@ -77,4 +91,8 @@ const TrainEvaluatorBody = Type.Object(
 );
 
 /** The evaluator of POST /campaigns, checked with messages for the kind it names. */
-export const EvaluatorBody = discriminatedUnion([NasBench201EvaluatorBody, TrainEvaluatorBody]);
+export const EvaluatorBody = discriminatedUnion([
+  NasBench201EvaluatorBody,
+  Enas6TableEvaluatorBody,
+  TrainEvaluatorBody,
+]);

@@ -15,7 +15,12 @@ export const RoundTrial = Type.Object({
   ),
   predictedFlops: Nullable(Type.Number()),
   validationAccuracy: Nullable(Type.Number({ description: "%, null until evaluated" })),
-  testAccuracy: Nullable(Type.Number()),
+  testAccuracy: Nullable(
+    Type.Number({
+      description:
+        "%, null until evaluated, and for evaluators without a test figure (enas-6-table)",
+    }),
+  ),
   flops: Nullable(Type.Number()),
   params: Nullable(Type.Number()),
   error: Nullable(Type.String({ description: "why the evaluation failed for good" })),

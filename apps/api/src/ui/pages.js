@@ -154,6 +154,7 @@ function campaignsPage() {
           h("td", { className: "num" }, formatAccuracy(campaign.best?.validationAccuracy)),
           h("td", { className: "num" }, formatAccuracy(campaign.best?.testAccuracy)),
           h("td", {}, campaign.strategy.kind),
+          h("td", {}, campaign.searchSpace),
           h("td", {}, campaign.evaluator.dataset),
           h("td", {}, formatTime(campaign.createdAt)),
         ),
@@ -164,7 +165,7 @@ function campaignsPage() {
         h(
           "tr",
           {},
-          h("td", { className: "empty", colspan: 8 }, "No campaign yet: POST one to /campaigns."),
+          h("td", { className: "empty", colspan: 9 }, "No campaign yet: POST one to /campaigns."),
         ),
       );
     }

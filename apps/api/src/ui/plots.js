@@ -27,6 +27,16 @@ const OPERATIONS = {
   avg_pool_3x3: { label: "avg pool 3×3", colour: "#ea580c" },
 };
 
+/** Readable names of node operations (ENAS-6 cells: ops on nodes, edges only carry data). */
+const NODE_LABELS = {
+  conv3x3: "conv 3×3",
+  sep_conv3x3: "sep conv 3×3",
+  conv5x5: "conv 5×5",
+  sep_conv5x5: "sep conv 5×5",
+  avg_pool3x3: "avg pool 3×3",
+  max_pool3x3: "max pool 3×3",
+};
+
 /** An SVG element with attributes and children (strings become text nodes). */
 export function svg(tag, attributes = {}, children = []) {
   const element = document.createElementNS(SVG_NS, tag);
@@ -397,6 +407,11 @@ export function cellGraphPlot(graph) {
   const position = new Map(
     graph.nodes.map((node, i) => [node.id, { x: 50 + i * gap, y: height / 2 }]),
   );
+  const index = new Map(graph.nodes.map((node, i) => [node.id, i]));
+  const spanOf = (edge) => Math.abs((index.get(edge.to) ?? 0) - (index.get(edge.from) ?? 0));
+  // Arcs rise by span; long skips (ENAS-6 cells: up to 6 nodes) are flattened to stay inside.
+  const maxSpan = Math.max(1, ...graph.edges.map(spanOf));
+  const liftPerSpan = Math.min(34, (height / 2 - 22) / maxSpan);
   const root = svg("svg", {
     viewBox: `0 0 ${width} ${height}`,
     role: "img",
@@ -434,11 +449,8 @@ export function cellGraphPlot(graph) {
     const from = position.get(edge.from);
     const to = position.get(edge.to);
     if (!from || !to) continue;
-    const span = Math.abs(
-      graph.nodes.findIndex((n) => n.id === edge.to) -
-        graph.nodes.findIndex((n) => n.id === edge.from),
-    );
-    const lift = span <= 1 ? 0 : (span % 2 === 0 ? -1 : 1) * 34 * span;
+    const span = spanOf(edge);
+    const lift = span <= 1 ? 0 : (span % 2 === 0 ? -1 : 1) * liftPerSpan * span;
     // Quadratic curve through the control point; its middle lies at half the control's lift.
     const control = { x: (from.x + to.x) / 2, y: from.y + 2 * lift };
     const start = towards(from, span <= 1 ? to : control, radius);
@@ -474,17 +486,18 @@ export function cellGraphPlot(graph) {
   const nodes = svg("g");
   for (const node of graph.nodes) {
     const at = position.get(node.id);
+    const label = NODE_LABELS[node.label] ?? node.label;
     nodes.append(
       svg("g", { class: "cell-node", "data-testid": "cell-node" }, [
         svg("circle", { cx: at.x, cy: at.y, r: radius }),
         // Short labels inside the node; longer ones ("input") under it, with the id inside.
         svg("text", { x: at.x, y: at.y + 4, "text-anchor": "middle" }, [
-          node.label.length <= 3 ? node.label : String(node.id),
+          label.length <= 3 ? label : String(node.id),
         ]),
-        ...(node.label.length > 3
-          ? [svg("text", { x: at.x, y: at.y + radius + 16, "text-anchor": "middle" }, [node.label])]
+        ...(label.length > 3
+          ? [svg("text", { x: at.x, y: at.y + radius + 16, "text-anchor": "middle" }, [label])]
           : []),
-        tooltip(node.label),
+        tooltip(label),
       ]),
     );
   }

@@ -8,6 +8,7 @@ const OPTIONS = {
   file: { type: "string", short: "f" },
   name: { type: "string" },
   space: { type: "string" },
+  "search-space": { type: "string" },
   evaluator: { type: "string" },
   dataset: { type: "string" },
   strategy: { type: "string" },
@@ -32,13 +33,18 @@ YAML or, for a .json file, JSON; \`--file -\` reads standard input. Flags overri
 Options:
   -f, --file PATH        the campaign as YAML or JSON
   --name NAME            a name to find it by (default: "campaign <date>")
-  --space ID             search space (default: ${CAMPAIGN_DEFAULTS.searchSpace})
-  --evaluator KIND       nas-bench-201 (the table; default) or train (real training, see
+  --search-space ID      nas-bench-201 or enas-macro-6 (default: ${CAMPAIGN_DEFAULTS.searchSpace});
+                         --space ID is the same; GET /search-spaces lists them
+  --evaluator KIND       nas-bench-201 (NAS-Bench-201's table; the default there),
+                         enas-6-table (ENAS-6's weight-sharing table; the default on
+                         enas-macro-6) or train (real training, either space, see
                          docs/training.md); a kind other than the file's drops its settings
-  --dataset NAME         nas-bench-201: cifar10, cifar100 or ImageNet16-120; train:
-                         synthetic-shapes, cifar10 or cifar100 (default: ${CAMPAIGN_DEFAULTS.dataset})
-  --strategy KIND        graph-vae (the API's default), evolution or random; a kind other
-                         than the file's drops the file's strategy settings
+  --dataset NAME         nas-bench-201: cifar10, cifar100 or ImageNet16-120; enas-6-table:
+                         cifar10; train: synthetic-shapes, fashion-mnist, cifar10 or
+                         cifar100
+                         (default: ${CAMPAIGN_DEFAULTS.dataset})
+  --strategy KIND        graph-vae (the API's default), evolution, local-search or random;
+                         a kind other than the file's drops the file's strategy settings
   --budget N             evaluations in all (required, here or in the file)
   --per-round N          candidates per round (the API's default: 10)
   --seed N               random seed (default: chosen by the API)
@@ -54,6 +60,7 @@ Examples:
   nasvae create -f examples/campaign.yaml --budget 200 --lambda 0.5
   ID=$(nasvae create --budget 100 --dataset cifar100) && nasvae watch "$ID"
   nasvae create -f examples/train-campaign.yaml --watch
+  nasvae create --search-space enas-macro-6 --evaluator enas-6-table --strategy random --budget 20
   nasvae create --evaluator train --dataset synthetic-shapes --set evaluator.epochs=2 --budget 4`,
 
   async run(argv, io) {
@@ -65,9 +72,12 @@ Examples:
       );
     }
     const file = values.file !== undefined ? await readCampaignFile(values.file) : undefined;
+    if (values.space !== undefined && values["search-space"] !== undefined) {
+      throw new UsageError("--space and --search-space are the same option: give one", this.name);
+    }
     const body = await campaignBody(file, {
       name: values.name,
-      space: values.space,
+      space: values["search-space"] ?? values.space,
       evaluator: values.evaluator,
       dataset: values.dataset,
       strategy: values.strategy,

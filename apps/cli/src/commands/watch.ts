@@ -4,7 +4,7 @@ import type { Campaign } from "../api-types.ts";
 import { expectPositionals, numberOption, parseCommandLine } from "../args.ts";
 import { apiClient, type CliIo, type Command, println } from "../command.ts";
 import { UsageError } from "../errors.ts";
-import { duration, millions, percent } from "../format/numbers.ts";
+import { duration, millions, percentWithUnit } from "../format/numbers.ts";
 import { progressLine, progressSummary } from "../format/progress.ts";
 import { truncate } from "../format/table.ts";
 
@@ -79,7 +79,7 @@ function printOutcome(campaign: Campaign, io: CliIo): number {
     println(io.stdout, `  ${best.architecture}`);
     println(
       io.stdout,
-      `  valid ${percent(best.validationAccuracy)}%  test ${percent(best.testAccuracy)}%  ${millions(best.flops)} MFLOPs  ${millions(best.params, 3)} M params`,
+      `  valid ${percentWithUnit(best.validationAccuracy)}  test ${percentWithUnit(best.testAccuracy)}  ${millions(best.flops)} MFLOPs  ${millions(best.params, 3)} M params`,
     );
   }
   return 0;

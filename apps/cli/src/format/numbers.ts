@@ -1,6 +1,14 @@
-/** An accuracy (already a percentage) with two decimals. */
-export function percent(value: number): string {
-  return value.toFixed(2);
+/** Shown for an accuracy the evaluator does not have (enas-6-table's test accuracy). */
+export const NO_FIGURE = "n/a";
+
+/** An accuracy (already a percentage) with two decimals; NO_FIGURE for null. */
+export function percent(value: number | null): string {
+  return value === null ? NO_FIGURE : value.toFixed(2);
+}
+
+/** `percent` followed by `%`, or NO_FIGURE alone: "94.37%", "n/a". */
+export function percentWithUnit(value: number | null): string {
+  return value === null ? NO_FIGURE : `${percent(value)}%`;
 }
 
 /** Multiply-accumulates in millions, as NAS-Bench-201 reports FLOPs. */

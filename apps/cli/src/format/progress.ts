@@ -1,5 +1,5 @@
 import type { Campaign } from "../api-types.ts";
-import { percent } from "./numbers.ts";
+import { percentWithUnit } from "./numbers.ts";
 
 /** `[#####.....]`: `done` of `total`, `width` characters between the brackets. */
 export function progressBar(done: number, total: number, width = 30): string {
@@ -11,7 +11,7 @@ export function progressBar(done: number, total: number, width = 30): string {
 function bestSoFar(campaign: Campaign): string {
   const { best } = campaign;
   return best
-    ? `best: valid ${percent(best.validationAccuracy)}%  test ${percent(best.testAccuracy)}%`
+    ? `best: valid ${percentWithUnit(best.validationAccuracy)}  test ${percentWithUnit(best.testAccuracy)}`
     : "best: -";
 }
 

@@ -3,7 +3,8 @@ import { type Evaluation, Prisma } from "../generated/client.ts";
 
 export interface MeasuredResult {
   validationAccuracy: number;
-  testAccuracy: number;
+  /** null where the evaluator has no test figure (the enas-6-table evaluator). */
+  testAccuracy: number | null;
   flops: number;
   params: number;
   metrics?: Prisma.InputJsonObject;

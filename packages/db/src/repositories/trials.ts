@@ -176,7 +176,7 @@ const trialOrders = {
   recorded: [{ finishedAt: "asc" }, { id: "asc" }],
   accuracy: [
     { evaluation: { validationAccuracy: "desc" } },
-    { evaluation: { testAccuracy: "desc" } },
+    { evaluation: { testAccuracy: { sort: "desc", nulls: "last" } } },
     { id: "asc" },
   ],
   flops: [
@@ -216,7 +216,7 @@ export async function findBestTrial(
     include: withResult,
     orderBy: [
       { evaluation: { validationAccuracy: "desc" } },
-      { evaluation: { testAccuracy: "desc" } },
+      { evaluation: { testAccuracy: { sort: "desc", nulls: "last" } } },
       { id: "asc" },
     ],
   });

@@ -12,6 +12,8 @@ import {
 import { loadNasBench201Table } from "./table.ts";
 
 export interface Nb201EvaluationResult extends EvaluationResult {
+  /** The table has a test figure for every architecture and dataset. */
+  testAccuracy: number;
   dataset: Nb201Dataset;
   metrics: {
     /** NAS-Bench-201 / NATS-Bench-TSS index of the architecture. */
