@@ -1,8 +1,9 @@
 // `npm run demo`: runs a real search campaign end to end on this machine. It checks Postgres and
 // Redis, applies migrations, starts the API, the coordinator and two workers as separate
 // processes, POSTs a campaign, prints progress, and finally the best architecture found. Then a
-// small campaign that trains its networks for real (evaluator `train`, on the generated
-// synthetic-shapes dataset, docs/training.md) and prints what it measured.
+// small campaign that trains its networks for real (evaluator `train`, docs/training.md) on
+// Fashion-MNIST when its files are installed, else on the generated synthetic-shapes, and prints
+// what it measured: test accuracies, and where the learning curves are.
 // Options: --budget N (default 100), --dataset cifar10|cifar100|ImageNet16-120,
 // --strategy graph-vae|evolution|random (default graph-vae),
 // --per-round N, --seed N, --train-budget N (default 4; 0 skips the training campaign),
@@ -18,6 +19,7 @@ import {
   type DemoApi,
   watchCampaign,
 } from "./lib/demo-campaign.ts";
+import { chooseDemoTraining } from "./lib/demo-training.ts";
 import { appEnv, LocalStack, localApiKeys, waitForHttp } from "./lib/local-stack.ts";
 import { formatLogLine } from "./lib/log-format.ts";
 import { exitUnlessServicesUp } from "./lib/preflight.ts";
@@ -110,7 +112,7 @@ if (best) {
   console.log("\nBest architecture (chosen by validation accuracy, the search signal):");
   console.log(`  ${best.architecture}`);
   console.log(
-    `  validation accuracy ${best.validationAccuracy.toFixed(2)} %   test accuracy ${best.testAccuracy.toFixed(2)} %`,
+    `  validation accuracy ${percent(best.validationAccuracy)} %   test accuracy ${percent(best.testAccuracy)} %`,
   );
   console.log(
     `  FLOPs ${(best.flops / 1e6).toFixed(2)} M (multiply-accumulates)   params ${(best.params / 1e6).toFixed(3)} M`,
@@ -128,24 +130,13 @@ const trainBudget = Number(args["train-budget"]);
 const trained = trainBudget > 0 ? await trainingCampaign(trainBudget) : true;
 
 /**
- * A small campaign that trains every network for real: one-cell networks (N=1, C=8) for 2 epochs
- * on the first 512 images of the generated dataset with the default recipe (SGD, cosine schedule,
- * augmentation), about a minute on two cores. Enough to learn: a conv cell reaches about 35 %
- * (chance: 10 %; docs/datasets.md), but not what these cells reach with NAS-Bench-201's full
- * recipe.
+ * A small campaign that trains every network for real, on Fashion-MNIST when its files are there
+ * and on the generated synthetic-shapes otherwise (scripts/lib/demo-training.ts has the recipes).
  */
 async function trainingCampaign(budget: number): Promise<boolean> {
-  const evaluator = {
-    kind: "train",
-    dataset: "synthetic-shapes",
-    epochs: 2,
-    cellsPerStage: 1,
-    channels: 8,
-    batchSize: 32,
-    trainSamples: 512,
-  };
+  const { evaluator, note, chance } = await chooseDemoTraining(api);
   const trainBody = {
-    name: "demo real training",
+    name: `demo real training ${evaluator.dataset}`,
     searchSpace: "nas-bench-201",
     evaluator,
     strategy: { kind: "random" },
@@ -153,7 +144,7 @@ async function trainingCampaign(budget: number): Promise<boolean> {
     seed: Number(args.seed),
   };
   console.log(
-    `\nNext: real training. Each network is built in TensorFlow.js and trained by the workers:\n  ${JSON.stringify(evaluator)}`,
+    `\nNext: real training on ${note}.\nEach network is built in TensorFlow.js and trained by the workers:\n  ${JSON.stringify(evaluator)}`,
   );
   const trainId = await createCampaign(api, trainBody);
   console.log(`campaign  ${trainId} (${trainBody.name}, budget ${budget})\n`);
@@ -168,14 +159,25 @@ async function trainingCampaign(budget: number): Promise<boolean> {
     for (const item of items) {
       const epochs = `${item.epochs ?? "-"}${item.stoppedEarly ? " (stopped)" : ""}`;
       console.log(
-        `  ${item.validationAccuracy.toFixed(2).padStart(7)}  ${item.testAccuracy.toFixed(2).padStart(6)}  ${epochs.padEnd(6)}  ${(item.flops / 1e6).toFixed(2).padStart(6)}  ${(item.params / 1e3).toFixed(1).padStart(10)}  ${item.worker.padEnd(8)}  ${item.architecture}`,
+        `  ${percent(item.validationAccuracy).padStart(7)}  ${percent(item.testAccuracy).padStart(6)}  ${epochs.padEnd(6)}  ${(item.flops / 1e6).toFixed(2).padStart(6)}  ${(item.params / 1e3).toFixed(1).padStart(10)}  ${item.worker.padEnd(8)}  ${item.architecture}`,
       );
     }
+    console.log(`  (validation: the search signal; test: reported. ${chance}.)`);
+    const [best] = items;
+    console.log("  Learning curves (per epoch: training and validation loss and accuracy):");
     console.log(
-      `  (synthetic-shapes has 10 classes: chance is 10 %. Learning curves: ${base}/architectures/ID)`,
+      `    API  curl ${base}/architectures/${best?.architectureId}   (each evaluation's learningCurve; with --keep)`,
+    );
+    console.log(
+      `    CLI  npx nasvae results ${trainId} --url ${base}   (the table above; curves are in the API's answer)`,
     );
   }
   return result.status === "completed";
+}
+
+/** An accuracy in percent, or "-" where the evaluator measured none. */
+function percent(accuracy: number | null): string {
+  return accuracy === null ? "-" : accuracy.toFixed(2);
 }
 
 const psqlUrl = target.connectionString;

@@ -10,7 +10,8 @@ export interface CampaignView {
   best: null | {
     architecture: string;
     validationAccuracy: number;
-    testAccuracy: number;
+    /** Null where the evaluator measures none (tables without test figures). */
+    testAccuracy: number | null;
     flops: number;
     params: number;
   };
@@ -18,9 +19,11 @@ export interface CampaignView {
 
 /** What the demo reads of GET /campaigns/:id/evaluations. */
 export interface EvaluationView {
+  architectureId: string;
   architecture: string;
   validationAccuracy: number;
-  testAccuracy: number;
+  /** Null where the evaluator measures none. */
+  testAccuracy: number | null;
   flops: number;
   params: number;
   stoppedEarly: boolean;
@@ -57,7 +60,7 @@ export async function watchCampaign(api: DemoApi, id: string): Promise<CampaignV
     if (evaluations !== shown) {
       shown = evaluations;
       const best = campaign.best
-        ? `best so far: valid ${campaign.best.validationAccuracy.toFixed(2)}%  test ${campaign.best.testAccuracy.toFixed(2)}%`
+        ? `best so far: valid ${campaign.best.validationAccuracy.toFixed(2)}%  test ${campaign.best.testAccuracy?.toFixed(2) ?? "-"}%`
         : "";
       const width = 30;
       const filled = Math.round((evaluations / budget) * width);
