@@ -25,6 +25,14 @@ export interface GraphVaeConfig {
    * standardisation of the accuracy); the graph-VAE search strategy turns it on.
    */
   robustTargets?: boolean;
+  /**
+   * How the reconstruction terms add up: "mean" averages node cross-entropy over nodes and edge
+   * cross-entropy over node pairs (the loss is per decision, so beta weighs the KL ~10-30x more);
+   * "sum" adds them up per graph, as D-VAE does (the KL then weighs as in the official code).
+   * Default "mean" (what NAS-Bench-201's settings were tuned with); the graph-VAE strategy picks
+   * "sum" on spaces whose decoded edges matter (no fixed topology).
+   */
+  reconstruction?: "mean" | "sum";
 }
 
 export const defaultGraphVaeConfig: GraphVaeConfig = {

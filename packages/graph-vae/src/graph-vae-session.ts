@@ -24,6 +24,8 @@ export interface LabelledGraph {
 export interface TrainOptions {
   steps: number;
   rng: Random;
+  /** Adam's learning rate for this call. Default: the model config's learningRate. */
+  learningRate?: number;
 }
 
 export interface TrainReport {
@@ -38,6 +40,11 @@ export interface TrainReport {
     accuracy: number;
     flops: number;
   };
+}
+
+export interface DecodeOptions {
+  /** Draw node classes and edges from the decoder's distributions (default: the most likely). */
+  sample?: Random;
 }
 
 export interface Prediction {
@@ -118,9 +125,9 @@ export class GraphVaeSession {
    */
   async train(labelled: readonly LabelledGraph[], options: TrainOptions): Promise<TrainReport> {
     const started = performance.now();
-    const { unlabelledBatch, labelledBatch, learningRate } = this.model.config;
+    const { unlabelledBatch, labelledBatch } = this.model.config;
     if (labelled.length > 0) this.stats = fitStats(labelled, this.robust);
-    const optimizer = tf.train.adam(learningRate);
+    const optimizer = tf.train.adam(options.learningRate ?? this.model.config.learningRate);
     const labelledTensors =
       labelled.length > 0
         ? graphTensors(
@@ -203,6 +210,16 @@ export class GraphVaeSession {
     });
   }
 
+  /** The posterior q(z|G) of each graph: latent means and log-variances, as plain arrays. */
+  encodeDistribution(graphs: readonly PaddedGraph[]): { mu: number[][]; logvar: number[][] } {
+    if (graphs.length === 0) return { mu: [], logvar: [] };
+    return tf.tidy(() => {
+      const tensors = graphTensors(this.space, graphs);
+      const { mu, logvar } = this.model.encode(tensors);
+      return { mu: mu.arraySync(), logvar: logvar.arraySync() };
+    });
+  }
+
   /** Predicted accuracy (%) and FLOPs of cells. */
   predict(graphs: readonly PaddedGraph[]): Prediction[] {
     if (graphs.length === 0) return [];
@@ -235,11 +252,14 @@ export class GraphVaeSession {
   }
 
   /**
-   * Decodes latent points to cells. Valid by construction where the space fixes them: node 0 is
-   * the input, the last node the output, the others take their most likely op (or pad); edges
-   * are the space's fixed topology, or the likely forward edges between real nodes.
+   * Decodes latent points to cells. Node 0 is the input and the last node the output (the
+   * decoder's start and stop, as in D-VAE); every other node takes its most likely op (or pad),
+   * or one drawn from the decoder's softmax when `options.sample` is given. Edges are the space's
+   * fixed topology where it has one; otherwise every forward pair between real nodes whose logit
+   * is positive (or, sampling, a Bernoulli draw of its sigmoid). Nothing makes the edges valid:
+   * the space's fromDag judges them (ENAS needs the chain i -> i+1, for instance).
    */
-  decode(points: readonly number[][]): PaddedGraph[] {
+  decode(points: readonly number[][], options: DecodeOptions = {}): PaddedGraph[] {
     if (points.length === 0) return [];
     const { nodeLogits, edgeLogits } = tf.tidy(() => {
       const decoded = this.model.decode(tf.tensor2d(points as number[][]));
@@ -249,24 +269,25 @@ export class GraphVaeSession {
       };
     });
     const { inputOp, outputOp, maxNodes, fixedAdjacency } = this.space;
+    const rng = options.sample;
+    const pad = this.space.vocabulary.length;
     return nodeLogits.map((nodes, b) => {
       const classes = nodes.map((logits, i) => {
         if (i === 0) return inputOp;
         if (i === maxNodes - 1) return outputOp;
-        let best = -1;
-        logits.forEach((value, cls) => {
-          if (cls === inputOp || cls === outputOp) return;
-          if (best < 0 || value > (logits[best] ?? Number.NEGATIVE_INFINITY)) best = cls;
-        });
-        return best;
+        const allowed = logits
+          .map((value, cls) => ({ value, cls }))
+          .filter(({ cls }) => cls !== inputOp && cls !== outputOp);
+        return rng ? sampleSoftmax(allowed, rng) : argmax(allowed);
       });
-      const pad = this.space.vocabulary.length;
+      const edge = (i: number, j: number) => {
+        const logit = edgeLogits[b]?.[i]?.[j] ?? 0;
+        return rng ? rng.next() < 1 / (1 + Math.exp(-logit)) : logit > 0;
+      };
       const adjacency = fixedAdjacency
         ? fixedAdjacency.map((row) => [...row])
         : classes.map((from, i) =>
-            classes.map((to, j) =>
-              j > i && from !== pad && to !== pad && (edgeLogits[b]?.[i]?.[j] ?? 0) > 0 ? 1 : 0,
-            ),
+            classes.map((to, j) => (j > i && from !== pad && to !== pad && edge(i, j) ? 1 : 0)),
           );
       return { classes, adjacency };
     });
@@ -325,6 +346,24 @@ export class GraphVaeSession {
   private standardiseFlops(flops: number): number {
     return (Math.log(flops) - this.stats.logFlopsMean) / this.stats.logFlopsStd;
   }
+}
+
+function argmax(options: readonly { value: number; cls: number }[]): number {
+  let best = options[0] as { value: number; cls: number };
+  for (const option of options) if (option.value > best.value) best = option;
+  return best.cls;
+}
+
+/** A class drawn from the softmax of its logits. */
+function sampleSoftmax(options: readonly { value: number; cls: number }[], rng: Random): number {
+  const max = Math.max(...options.map((o) => o.value));
+  const weights = options.map((o) => Math.exp(o.value - max));
+  let u = rng.next() * weights.reduce((a, w) => a + w, 0);
+  for (const [k, option] of options.entries()) {
+    u -= weights[k] as number;
+    if (u < 0) return option.cls;
+  }
+  return (options[options.length - 1] as { cls: number }).cls;
 }
 
 /** Robust targets are clipped this many scales below the centre. */

@@ -9,6 +9,7 @@ export {
   unpadGraph,
 } from "./graph-space.ts";
 export {
+  type DecodeOptions,
   GraphVaeSession,
   type LabelledGraph,
   type Prediction,

@@ -39,9 +39,16 @@ export function jointLoss(
   const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logvar, 0.5)), epsilon)) as tf.Tensor2D;
   const { nodeLogits, edgeLogits } = model.decode(z);
 
-  const nodes = tf.mean(
-    tf.losses.softmaxCrossEntropy(graphs.nodes, nodeLogits, undefined, 0, tf.Reduction.NONE),
-  ) as tf.Scalar;
+  const perGraph = model.config.reconstruction === "sum";
+  const nodeLoss = tf.losses.softmaxCrossEntropy(
+    graphs.nodes,
+    nodeLogits,
+    undefined,
+    0,
+    tf.Reduction.NONE,
+  );
+  const batchSize = graphs.adjacency.shape[0];
+  const nodes = (perGraph ? tf.div(tf.sum(nodeLoss), batchSize) : tf.mean(nodeLoss)) as tf.Scalar;
   const pairs = forwardPairs(model.nodes);
   const edgeLoss = tf.losses.sigmoidCrossEntropy(
     graphs.adjacency,
@@ -52,7 +59,7 @@ export function jointLoss(
   );
   const edges = tf.div(
     tf.sum(tf.mul(edgeLoss, pairs)),
-    tf.mul(tf.sum(pairs), graphs.adjacency.shape[0]),
+    perGraph ? batchSize : tf.mul(tf.sum(pairs), batchSize),
   ) as tf.Scalar;
   const kl = tf.mean(
     tf.mul(-0.5, tf.sum(tf.sub(tf.add(1, logvar), tf.add(tf.square(mu), tf.exp(logvar))), 1)),

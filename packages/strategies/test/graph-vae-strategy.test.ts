@@ -1,9 +1,23 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { loadNasBench201Table } from "@nasvae/evaluators";
-import { decodeSnapshot, tf } from "@nasvae/graph-vae";
-import { createRandom, nasBench201SearchSpace as space } from "@nasvae/search-space";
-import { createStrategy, GRAPH_VAE_DEFAULTS, type Observation } from "../src/index.ts";
+import { decodeSnapshot, GraphVaeSession, tf } from "@nasvae/graph-vae";
+import {
+  createRandom,
+  enasSearchSpace,
+  restrictToDomain,
+  nasBench201SearchSpace as space,
+} from "@nasvae/search-space";
+import Value from "typebox/value";
+import {
+  type AnySearchSpace,
+  createStrategy,
+  GRAPH_VAE_DEFAULTS,
+  GraphVaeSpecSchema,
+  type Observation,
+  RandomStrategy,
+  spaceGraphs,
+} from "../src/index.ts";
 
 const settings = { pretrainSteps: 100, finetuneSteps: 10 };
 
@@ -74,5 +88,170 @@ describe("graph-vae strategy", () => {
 
   test("the defaults follow the official code's latent size", () => {
     assert.equal(GRAPH_VAE_DEFAULTS.latentSize, 56);
+  });
+
+  test("the ablation settings validate: selection random, no gradient steps", () => {
+    const ablation = { kind: "graph-vae", selection: "random", latentSteps: 0, perturbedSteps: 0 };
+    assert.ok(Value.Check(GraphVaeSpecSchema, ablation));
+    assert.ok(!Value.Check(GraphVaeSpecSchema, { kind: "graph-vae", selection: "best" }));
+    assert.equal(GRAPH_VAE_DEFAULTS.selection, "predictor");
+  });
+});
+
+/** `n` random distinct cells of `searchSpace`, completed with a made-up accuracy and FLOPs. */
+async function completedHistory(searchSpace: AnySearchSpace, n: number, seed: number) {
+  const { candidates } = await new RandomStrategy(searchSpace).propose({
+    count: n,
+    history: [],
+    rng: createRandom(seed),
+    roundIndex: 0,
+  });
+  const scores = createRandom(seed + 1);
+  return candidates.map(
+    (c): Observation => ({
+      ...c,
+      status: "completed",
+      validationAccuracy: 70 + 5 * scores.next(),
+      flops: 1e8 * (1 + scores.next()),
+    }),
+  );
+}
+
+/** Fails unless the candidate is a valid, correctly hashed cell of the space. */
+function assertValidCell(searchSpace: AnySearchSpace, archString: string, canonicalHash: string) {
+  const cell = searchSpace.parse(archString);
+  assert.equal(searchSpace.canonicalHash(cell), canonicalHash);
+  // The DAG round trip is what the decoder had to pass: fromDag throws on invalid graphs.
+  assert.equal(searchSpace.format(searchSpace.fromDag(searchSpace.toDag(cell))), archString);
+}
+
+describe("graph-vae strategy on ENAS-6 (decoded edges decide the cell)", () => {
+  const small = { pretrainSteps: 30, finetuneSteps: 5, latentSize: 16, poolFactor: 3 };
+
+  test("a decoder that never draws the chain edges decodes only invalid cells, and none is proposed", async () => {
+    const { graphSpace, unlabelled } = await spaceGraphs(enasSearchSpace);
+    assert.equal(graphSpace.fixedAdjacency, undefined, "ENAS-6 cells do not share one topology");
+    assert.equal(graphSpace.variableSize, false);
+    const session = GraphVaeSession.create(graphSpace, unlabelled.slice(0, 100), {
+      latentSize: 16,
+    });
+    let state: Uint8Array;
+    try {
+      // Every edge logit -20: no edge at all, so no i -> i+1 chain, which fromDag rejects.
+      for (const { key, variable } of session.model.namedVariables()) {
+        if (key === "decEdges/w") variable.assign(tf.zerosLike(variable));
+        if (key === "decEdges/b") variable.assign(tf.fill(variable.shape, -20));
+      }
+      state = session.save();
+    } finally {
+      session.dispose();
+    }
+    const history = await completedHistory(enasSearchSpace, 10, 5);
+    const strategy = createStrategy({ kind: "graph-vae", ...small }, enasSearchSpace);
+    const proposal = await strategy.propose({
+      count: 5,
+      history,
+      rng: createRandom(6),
+      roundIndex: 1,
+      state,
+    });
+    const info = proposal.info ?? {};
+    assert.ok((info.decodes as number) > 0);
+    assert.equal(info.invalidDecodes, info.decodes, "every decode lacks the chain: invalid");
+    assert.equal(info.pool, 0, "no invalid decode enters the pool");
+    assert.equal(info.random, 5, "the round is filled at random instead");
+    const seen = new Set(history.map((o) => o.canonicalHash));
+    for (const c of proposal.candidates) {
+      assertValidCell(enasSearchSpace, c.archString, c.canonicalHash);
+      assert.ok(!seen.has(c.canonicalHash));
+    }
+    assert.equal(new Set(proposal.candidates.map((c) => c.canonicalHash)).size, 5);
+  });
+
+  test("on the full space it proposes valid decoded cells, unseen and distinct, without leaking tensors", async () => {
+    const history = await completedHistory(enasSearchSpace, 10, 7);
+    const strategy = createStrategy({ kind: "graph-vae", ...small }, enasSearchSpace);
+    const first = await strategy.propose({
+      count: 5,
+      history,
+      rng: createRandom(8),
+      roundIndex: 1,
+    });
+    assert.ok(first.state);
+    const header = decodeSnapshot(first.state).header;
+    assert.equal(header.config.reconstruction, "sum", "ENAS pretraining sums reconstruction");
+    assert.equal(header.steps, small.pretrainSteps + small.finetuneSteps);
+    const tensors = tf.memory().numTensors;
+    const second = await strategy.propose({
+      count: 5,
+      history,
+      rng: createRandom(9),
+      roundIndex: 2,
+      state: first.state,
+    });
+    assert.equal(tf.memory().numTensors, tensors, "a round leaked tensors");
+    const info = second.info ?? {};
+    assert.equal(info.phase, "model");
+    assert.ok((info.decodes as number) > 0);
+    assert.ok((info.pool as number) > 0, `no valid decoded cell: ${JSON.stringify(info)}`);
+    assert.equal(info.snapped, 0, "the full space takes decoded cells as they are");
+    const seen = new Set(history.map((o) => o.canonicalHash));
+    for (const c of second.candidates) {
+      assertValidCell(enasSearchSpace, c.archString, c.canonicalHash);
+      assert.ok(!seen.has(c.canonicalHash));
+    }
+    assert.equal(new Set(second.candidates.map((c) => c.canonicalHash)).size, 5);
+  });
+
+  test("random selection and no gradient steps still propose from the decoded pool", async () => {
+    const history = await completedHistory(enasSearchSpace, 10, 11);
+    const strategy = createStrategy(
+      { kind: "graph-vae", ...small, selection: "random", latentSteps: 0, perturbedSteps: 0 },
+      enasSearchSpace,
+    );
+    const proposal = await strategy.propose({
+      count: 5,
+      history,
+      rng: createRandom(12),
+      roundIndex: 1,
+    });
+    const info = proposal.info ?? {};
+    assert.equal(info.selection, "random");
+    assert.equal(info.poolFromSteps, 0, "no gradient step was taken");
+    assert.equal(proposal.candidates.length, 5);
+    for (const c of proposal.candidates) {
+      assertValidCell(enasSearchSpace, c.archString, c.canonicalHash);
+    }
+  });
+
+  test("on a domain (a table's cells) it proposes only domain cells, unseen and distinct, snapping decodes", async () => {
+    // 300 uniform cells stand in for a table: decoded cells are almost never among them.
+    const rng = createRandom(13);
+    const domain = restrictToDomain(
+      enasSearchSpace,
+      Array.from({ length: 300 }, () => enasSearchSpace.sample(rng)),
+    );
+    const history = await completedHistory(domain, 10, 14);
+    const strategy = createStrategy({ kind: "graph-vae", ...small }, domain);
+    const proposal = await strategy.propose({
+      count: 5,
+      history,
+      rng: createRandom(15),
+      roundIndex: 1,
+    });
+    const info = proposal.info ?? {};
+    assert.equal(info.phase, "model");
+    assert.ok((info.pool as number) > 0, JSON.stringify(info));
+    assert.ok((info.snapped as number) > 0, "decoded cells outside the table were snapped");
+    assert.ok((info.snapDistanceMax as number) > 0);
+    const seen = new Set(history.map((o) => o.canonicalHash));
+    for (const c of proposal.candidates) {
+      assertValidCell(enasSearchSpace, c.archString, c.canonicalHash);
+      assert.ok(domain.contains(domain.parse(c.archString)), `${c.archString} is not in the table`);
+      assert.ok(!seen.has(c.canonicalHash));
+    }
+    assert.equal(new Set(proposal.candidates.map((c) => c.canonicalHash)).size, 5);
+    const { unlabelled } = await spaceGraphs(domain);
+    assert.equal(unlabelled.length, 300, "a domain pretrains on its own cells");
   });
 });
