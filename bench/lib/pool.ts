@@ -1,11 +1,19 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { BenchStrategySpec, CampaignRun } from "./run-campaign.ts";
+import type { SearchTarget } from "./search-target.ts";
 
-/** One campaign: a strategy and a seed (plus the budget and round size). Independent of all others. */
+/**
+ * One campaign: a strategy and a seed (plus the budget, round size, and what is searched).
+ * Independent of all others.
+ */
 export interface CampaignTask {
   id: number;
+  /** The bench's name of the strategy setting (e.g. "graph-vae:no-steps"). */
+  strategyName: string;
   strategySpec: BenchStrategySpec;
+  /** Space and table; runCampaign resolves it in the child process. */
+  target: SearchTarget;
   seed: number;
   budget: number;
   roundSize: number;
@@ -21,6 +29,8 @@ export interface CampaignOutcome {
   task: CampaignTask;
   run?: CampaignRun;
   error?: string;
+  /** The task was never sent to a child: the time limit had passed (`error` says so too). */
+  notStarted?: boolean;
   /** Parent-side time from sending the task to its answer. */
   elapsedMs: number;
 }
@@ -37,6 +47,11 @@ export function runCampaignsInChildren(
   tasks: readonly CampaignTask[],
   jobs: number,
   onOutcome?: (outcome: CampaignOutcome, done: number, total: number) => void,
+  /**
+   * Asked before each task starts; false: that task and all after it are not run, and come back
+   * with `notStarted` set (a time limit). Default: always start.
+   */
+  mayStart: () => boolean = () => true,
 ): Promise<CampaignOutcome[]> {
   const queue = [...tasks];
   const outcomes: CampaignOutcome[] = [];
@@ -54,6 +69,11 @@ export function runCampaignsInChildren(
     };
 
     const next = (child: ChildProcess) => {
+      if (queue.length > 0 && !mayStart()) {
+        for (const task of queue.splice(0)) {
+          record({ task, error: "not started (time limit)", notStarted: true, elapsedMs: 0 });
+        }
+      }
       const task = queue.shift();
       if (!task) {
         inFlight.delete(child);

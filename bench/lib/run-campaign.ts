@@ -7,6 +7,7 @@ import {
   type StrategySpec,
 } from "@nasvae/strategies";
 import { roundSeed } from "../../apps/coordinator/src/round-seed.ts";
+import { resolveSearchTarget, type SearchTarget } from "./search-target.ts";
 
 /**
  * A strategy spec as a campaign would post it. Kinds the strategies package does not know yet
@@ -17,8 +18,8 @@ export type BenchStrategySpec = { kind: string } & Record<string, unknown>;
 /** What evaluating one architecture yields. Only validationAccuracy, flops and params reach the strategy. */
 export interface Score {
   validationAccuracy: number;
-  /** Recorded for the report, never shown to the strategy. */
-  testAccuracy: number;
+  /** Recorded for the report, never shown to the strategy; null where the table has none (ENAS-6). */
+  testAccuracy: number | null;
   flops: number;
   params: number;
 }
@@ -72,9 +73,15 @@ export interface RunCampaignOptions {
   budget: number;
   /** Candidates per round (the campaign's budget.perRound). */
   roundSize: number;
-  score: ScoreFunction;
+  /** Scores the candidates; required unless `target` is given. */
+  score?: ScoreFunction;
   /** Defaults to NAS-Bench-201. */
   space?: AnySearchSpace;
+  /**
+   * Space and table to search, by name (what the bench's child processes receive): when given,
+   * it decides both the space and the score, and `space` and `score` are ignored.
+   */
+  target?: SearchTarget;
   /** Defaults to the strategies package's createStrategy (what the coordinator calls). */
   createStrategy?: (spec: StrategySpec, space: AnySearchSpace) => Strategy;
 }
@@ -99,11 +106,14 @@ function positiveInteger(value: number, name: string): void {
  * throws instead of being recorded.
  */
 export async function runCampaign(options: RunCampaignOptions): Promise<CampaignRun> {
-  const { strategySpec, seed, budget, roundSize, score } = options;
+  const { strategySpec, seed, budget, roundSize } = options;
   positiveInteger(budget, "budget");
   positiveInteger(roundSize, "roundSize");
   if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${String(seed)}`);
-  const space = options.space ?? nasBench201SearchSpace;
+  const resolved = options.target ? await resolveSearchTarget(options.target) : undefined;
+  const space = resolved?.space ?? options.space ?? nasBench201SearchSpace;
+  const score = resolved?.score ?? options.score;
+  if (!score) throw new Error("runCampaign needs a score function or a target");
   const create = options.createStrategy ?? createPackageStrategy;
 
   const started = performance.now();

@@ -5,7 +5,7 @@ import type { CampaignEvaluation } from "./run-campaign.ts";
 /**
  * The architecture a campaign would report after its first `n` evaluations: the best by
  * validation accuracy (the search signal), ties broken as the API's `best` does (test accuracy,
- * then the earlier one). Undefined when there is no evaluation.
+ * where the table has one, then the earlier one). Undefined when there is no evaluation.
  */
 export function reportedAfter(
   evaluations: readonly CampaignEvaluation[],
@@ -17,7 +17,8 @@ export function reportedAfter(
       !best ||
       evaluation.validationAccuracy > best.validationAccuracy ||
       (evaluation.validationAccuracy === best.validationAccuracy &&
-        evaluation.testAccuracy > best.testAccuracy)
+        (evaluation.testAccuracy ?? Number.NEGATIVE_INFINITY) >
+          (best.testAccuracy ?? Number.NEGATIVE_INFINITY))
     ) {
       best = evaluation;
     }
@@ -60,4 +61,37 @@ export function median(values: readonly number[]): number {
   const middle = Math.floor(sorted.length / 2);
   const upper = sorted[middle] ?? Number.NaN;
   return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
+}
+
+/** Standard error of the mean: sample std / sqrt(n); NaN below two values. */
+export function standardError(values: readonly number[]): number {
+  return sampleStd(values) / Math.sqrt(values.length);
+}
+
+/** Mean and its standard error, over `count` values. */
+export interface MeanWithError {
+  mean: number;
+  standardError: number;
+  count: number;
+}
+
+export function meanWithError(values: readonly number[]): MeanWithError {
+  return { mean: mean(values), standardError: standardError(values), count: values.length };
+}
+
+/**
+ * Paired difference a − b over the seeds both have (a seed is the pairing unit: same round-0
+ * random cells, same rng streams): mean of the per-seed differences and its standard error.
+ * Seeds only one side has (a failed run) are left out; `count` says how many pairs remain.
+ */
+export function pairedDifference(
+  a: ReadonlyMap<number, number>,
+  b: ReadonlyMap<number, number>,
+): MeanWithError {
+  const differences: number[] = [];
+  for (const [seed, value] of a) {
+    const other = b.get(seed);
+    if (other !== undefined) differences.push(value - other);
+  }
+  return meanWithError(differences);
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "./canonical-json.ts";
 import { enas6TableSha256 } from "./enas-6/table.ts";
-import { nasBench201TableSha256 } from "./nas-bench-201/table.ts";
+import { nasBench201DataVersion } from "./nas-bench-201/data-version.ts";
 import type { EvaluatorOptions } from "./options.ts";
 import { type EvaluatorSpec, validateEvaluatorSpec } from "./spec.ts";
 import { TRAINER_VERSION } from "./train/trainer-version.ts";
@@ -15,6 +15,8 @@ export const EVALUATOR_FINGERPRINT_VERSION = 1;
 /**
  * The canonical JSON that is hashed. nas-bench-201: the validated spec (kind, dataset), the
  * fingerprint version, and the version of the data behind it (sha256 of the NB201 CSV bytes).
+ * CIFAR-100 and ImageNet16-120 add the sha256 of nb201_x_valid.csv (`xValidTable`), where their
+ * accuracies come from, so results cached from the older test-only columns no longer match.
  * enas-6-table: the same shape, with the sha256 of the ENAS-6 CSV bytes.
  * train: the validated spec with its defaults filled in, and the trainer's version.
  */
@@ -30,15 +32,15 @@ export async function evaluatorFingerprintPayload(
       trainer: TRAINER_VERSION,
     });
   }
-  const tableSha256 =
+  const data =
     clean.kind === "enas-6-table"
-      ? await enas6TableSha256(options.enas6TablePath)
-      : await nasBench201TableSha256(options.nb201TablePath);
+      ? { table: { sha256: await enas6TableSha256(options.enas6TablePath) } }
+      : await nasBench201DataVersion(clean.dataset, options.nb201TablePath);
   return canonicalJson({
     version: EVALUATOR_FINGERPRINT_VERSION,
     kind: clean.kind,
     dataset: clean.dataset,
-    table: { sha256: tableSha256 },
+    ...data,
   });
 }
 

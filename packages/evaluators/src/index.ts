@@ -33,12 +33,15 @@ export {
   evaluatorFingerprint,
   evaluatorFingerprintPayload,
 } from "./fingerprint.ts";
+export { nasBench201DataVersion } from "./nas-bench-201/data-version.ts";
 export {
   isNb201Dataset,
   NB201_DATASET_INFO,
   NB201_DATASETS,
+  type Nb201AccuracyTable,
   type Nb201Dataset,
   type Nb201DatasetInfo,
+  nb201ColumnSource,
 } from "./nas-bench-201/datasets.ts";
 export {
   DEFAULT_NB201_TABLE_PATH,
@@ -54,6 +57,17 @@ export {
   NasBench201TabularEvaluator,
   type Nb201EvaluationResult,
 } from "./nas-bench-201/tabular-evaluator.ts";
+export {
+  loadNb201XValidTable,
+  NB201_X_VALID_COLUMNS,
+  NB201_X_VALID_FILE_NAME,
+  type Nb201XValidColumn,
+  type Nb201XValidRow,
+  type Nb201XValidTable,
+  nb201XValidTablePath,
+  nb201XValidTableSha256,
+  parseNb201XValidCsv,
+} from "./nas-bench-201/x-valid-table.ts";
 export type { EvaluatorOptions } from "./options.ts";
 export { isPermanentEvaluationError } from "./permanent-error.ts";
 export {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import {
@@ -10,6 +11,7 @@ import {
   evaluatorFingerprint,
   evaluatorFingerprintPayload,
   NB201_DATASETS,
+  nb201XValidTablePath,
   validateEvaluatorSpec,
 } from "../src/index.ts";
 import { writeTempTable } from "./temp-table.ts";
@@ -70,6 +72,18 @@ describe("evaluatorFingerprint", () => {
       await evaluatorFingerprintPayload(spec("cifar10")),
       '{"dataset":"cifar10","kind":"nas-bench-201","table":{"sha256":"1a64f0c3057b889df4ba07feac08103fbc0c8e0c95b7f5cc2069dd292f4a103f"},"version":1}',
     );
+  });
+
+  test("CIFAR-100 and ImageNet16-120 also name the x-valid table their accuracies come from", async () => {
+    const xValidSha256 = createHash("sha256")
+      .update(readFileSync(nb201XValidTablePath()))
+      .digest("hex");
+    for (const dataset of ["cifar100", "ImageNet16-120"] as const) {
+      const payload = JSON.parse(await evaluatorFingerprintPayload(spec(dataset)));
+      assert.deepEqual(payload.xValidTable, { sha256: xValidSha256 }, dataset);
+    }
+    const cifar10 = JSON.parse(await evaluatorFingerprintPayload(spec("cifar10")));
+    assert.equal(cifar10.xValidTable, undefined);
   });
 
   test("differs across datasets and across table versions", async (t) => {

@@ -10,6 +10,7 @@ import {
   type Nb201Dataset,
 } from "./datasets.ts";
 import { loadNasBench201Table } from "./table.ts";
+import { loadNb201XValidTable, nb201XValidTablePath } from "./x-valid-table.ts";
 
 export interface Nb201EvaluationResult extends EvaluationResult {
   /** The table has a test figure for every architecture and dataset. */
@@ -19,7 +20,8 @@ export interface Nb201EvaluationResult extends EvaluationResult {
     /** NAS-Bench-201 / NATS-Bench-TSS index of the architecture. */
     archIndex: number;
     source: "nas-bench-201-table";
-    /** Table columns behind validationAccuracy / testAccuracy. */
+    /** Table file (nb201.csv or nb201_x_valid.csv) and columns behind the accuracies. */
+    accuracyTable: string;
     validationColumn: string;
     testColumn: string;
   };
@@ -27,7 +29,8 @@ export interface Nb201EvaluationResult extends EvaluationResult {
 
 /**
  * Looks architectures up in the NAS-Bench-201 table (200-epoch, mean over seeds).
- * See NB201_DATASET_INFO for which columns are validation/test per dataset; flops/params
+ * See NB201_DATASET_INFO for which file and columns are validation/test per dataset (CIFAR-100
+ * and ImageNet16-120: nb201_x_valid.csv, next to nb201.csv); flops/params
  * come from the search-space package's layer-by-layer networkCost for that dataset's
  * classes and input size. The table is loaded on first use and shared per path.
  */
@@ -57,15 +60,27 @@ export class NasBench201TabularEvaluator implements Evaluator {
     const dataset = this.spec.dataset;
     const info = NB201_DATASET_INFO[dataset];
     const cost = networkCost(cell, { classes: info.classes, inputSize: info.inputSize });
+    let accuracies: { validation: number; test: number };
+    if (info.accuracyTable === "nb201") {
+      accuracies = { validation: row[info.validationColumn], test: row[info.testColumn] };
+    } else {
+      const xValid = await loadNb201XValidTable(nb201XValidTablePath(table.path));
+      const xRow = xValid.byArch.get(row.arch_str);
+      if (!xRow) {
+        throw new Error(`Architecture "${row.arch_str}" is not in ${xValid.path}`);
+      }
+      accuracies = { validation: xRow[info.validationColumn], test: xRow[info.testColumn] };
+    }
     return {
-      validationAccuracy: row[info.validationColumn],
-      testAccuracy: row[info.testColumn],
+      validationAccuracy: accuracies.validation,
+      testAccuracy: accuracies.test,
       flops: cost.flops,
       params: cost.params,
       dataset,
       metrics: {
         archIndex: row.arch_index,
         source: "nas-bench-201-table",
+        accuracyTable: info.accuracyTable,
         validationColumn: info.validationColumn,
         testColumn: info.testColumn,
       },
