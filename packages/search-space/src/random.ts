@@ -22,6 +22,14 @@ export class Mulberry32 implements Random {
     this.state = seed >>> 0;
   }
 
+  /**
+   * The whole state, an unsigned 32-bit integer: `new Mulberry32(g.snapshot())` continues the
+   * sequence exactly where `g` is (training checkpoints resume their shuffles with it).
+   */
+  snapshot(): number {
+    return this.state;
+  }
+
   /** Next raw output as an unsigned 32-bit integer. */
   nextUint32(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { TrainableParameter } from "./network.ts";
 import type { ParameterOptimizer } from "./optimizer.ts";
+import type { NamedVariable } from "./trainable-network.ts";
 import { zerosVariableLike } from "./variables.ts";
 
 export interface AdamOptions {
@@ -22,7 +23,7 @@ export class Adam implements ParameterOptimizer {
   private readonly beta2: number;
   private readonly epsilon: number;
   private readonly weightDecay: number;
-  private steps = 0;
+  steps = 0;
 
   constructor(
     private readonly parameters: readonly TrainableParameter[],
@@ -65,6 +66,13 @@ export class Adam implements ParameterOptimizer {
         variable.assign(tf.sub(variable, tf.mul(stepSize, tf.div(newM, denominator))));
       });
     });
+  }
+
+  stateVariables(): NamedVariable[] {
+    return this.parameters.flatMap((p, i) => [
+      { name: `${p.name}.m`, variable: this.firstMoments[i] as tf.Variable },
+      { name: `${p.name}.v`, variable: this.secondMoments[i] as tf.Variable },
+    ]);
   }
 
   dispose(): void {

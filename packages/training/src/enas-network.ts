@@ -9,7 +9,12 @@ import {
 import type { LayerSpec } from "./inventory.ts";
 import { LayerParameters, type LayerPass } from "./layer-parameters.ts";
 import * as ops from "./ops.ts";
-import type { LayerTrace, TrainableNetwork, TrainableParameter } from "./trainable-network.ts";
+import type {
+  LayerTrace,
+  NamedVariable,
+  TrainableNetwork,
+  TrainableParameter,
+} from "./trainable-network.ts";
 import type { EnasNetworkShape } from "./types.ts";
 
 export interface EnasNetworkOptions {
@@ -68,6 +73,11 @@ export class EnasNetwork implements TrainableNetwork {
 
   trainableParameters(): TrainableParameter[] {
     return this.parameters.trainableParameters();
+  }
+
+  /** Every variable, running statistics included, by stable name (training checkpoints). */
+  stateVariables(): NamedVariable[] {
+    return this.parameters.stateVariables();
   }
 
   /** Every variable, running statistics included. */

@@ -1,6 +1,12 @@
 // The backend's one setting a deployment chooses (a worker's NASVAE_WASM_THREADS).
 export { setWasmThreads } from "@nasvae/tf-backend";
 export { Adam, type AdamOptions } from "./adam.ts";
+export {
+  CheckpointMismatchError,
+  restoreTrainingState,
+  saveTrainingState,
+  type TrainingProgressState,
+} from "./checkpoint.ts";
 export { inventoryCost, layerCost, type ModelCost, measuredCost } from "./cost.ts";
 export {
   type Batch,
@@ -39,8 +45,9 @@ export { createOptimizer, type ParameterOptimizer } from "./optimizer.ts";
 export { cosineAnnealing, learningRateAt } from "./schedule.ts";
 export { NesterovSgd, type SgdOptions } from "./sgd.ts";
 export { batchRanges, trainCell, trainEnasCell, trainNetwork } from "./train.ts";
-export type { TrainableNetwork } from "./trainable-network.ts";
+export type { NamedVariable, TrainableNetwork } from "./trainable-network.ts";
 export type {
+  CheckpointHooks,
   EnasNetworkShape,
   EpochDecision,
   EpochReport,

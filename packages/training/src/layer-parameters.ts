@@ -8,7 +8,7 @@ import type {
   LayerSpec,
 } from "./inventory.ts";
 import * as ops from "./ops.ts";
-import type { LayerTrace, TrainableParameter } from "./trainable-network.ts";
+import type { LayerTrace, NamedVariable, TrainableParameter } from "./trainable-network.ts";
 import { variable } from "./variables.ts";
 
 interface ConvParams {
@@ -90,6 +90,33 @@ export class LayerParameters {
       }
     }
     return parameters;
+  }
+
+  /**
+   * Every variable, running statistics included, under a name stable across processes
+   * (`layer.weight`, `layer.runningMean`…): what a training checkpoint saves and restores.
+   */
+  stateVariables(): NamedVariable[] {
+    const named: NamedVariable[] = [];
+    for (const [name, c] of this.convs) named.push({ name: `${name}.weight`, variable: c.filter });
+    for (const [name, c] of this.depthwiseConvs) {
+      named.push({ name: `${name}.weight`, variable: c.filter });
+    }
+    for (const [name, n] of this.norms) {
+      named.push(
+        { name: `${name}.gamma`, variable: n.gamma },
+        { name: `${name}.beta`, variable: n.beta },
+        { name: `${name}.runningMean`, variable: n.runningMean },
+        { name: `${name}.runningVariance`, variable: n.runningVariance },
+      );
+    }
+    for (const [name, d] of this.denses) {
+      named.push(
+        { name: `${name}.weight`, variable: d.kernel },
+        { name: `${name}.bias`, variable: d.bias },
+      );
+    }
+    return named;
   }
 
   /** Every variable, running statistics included. */

@@ -4,7 +4,12 @@ import { convKernel, type LayerSpec, layerNames, networkInventory } from "./inve
 import { LayerParameters, type LayerPass } from "./layer-parameters.ts";
 import { type CellLiveness, cellLiveness } from "./liveness.ts";
 import * as ops from "./ops.ts";
-import type { LayerTrace, TrainableNetwork, TrainableParameter } from "./trainable-network.ts";
+import type {
+  LayerTrace,
+  NamedVariable,
+  TrainableNetwork,
+  TrainableParameter,
+} from "./trainable-network.ts";
 import type { NetworkShape } from "./types.ts";
 
 // Kept exported from here: these were defined in this module first.
@@ -78,6 +83,11 @@ export class Nb201Network implements TrainableNetwork {
     }
     h = ops.relu(this.batchNorm(layerNames.headBatchNorm, h, pass));
     return this.parameters.dense(layerNames.classifier, ops.globalAvgPool(h), pass);
+  }
+
+  /** Every variable, running statistics included, by stable name (training checkpoints). */
+  stateVariables(): NamedVariable[] {
+    return this.parameters.stateVariables();
   }
 
   /** Every variable, running statistics included. */

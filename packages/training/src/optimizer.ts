@@ -2,6 +2,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { Adam } from "./adam.ts";
 import type { TrainableParameter } from "./network.ts";
 import { NesterovSgd } from "./sgd.ts";
+import type { NamedVariable } from "./trainable-network.ts";
 import type { TrainingRecipe } from "./types.ts";
 
 /**
@@ -16,6 +17,10 @@ export interface ParameterOptimizer {
    * not influence the loss (it is then left unchanged). Gradients are not disposed.
    */
   step(gradients: readonly (tf.Tensor | undefined)[], learningRate: number): void;
+  /** Its slot variables (velocities, moments) by name, for training checkpoints. */
+  stateVariables(): NamedVariable[];
+  /** Updates taken so far (Adam's bias correction reads it; SGD counts them only). */
+  steps: number;
   /** Releases the optimiser's state tensors. */
   dispose(): void;
 }

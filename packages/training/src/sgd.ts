@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { TrainableParameter } from "./network.ts";
 import type { ParameterOptimizer } from "./optimizer.ts";
+import type { NamedVariable } from "./trainable-network.ts";
 import { zerosVariableLike } from "./variables.ts";
 
 export interface SgdOptions {
@@ -21,6 +22,7 @@ export class NesterovSgd implements ParameterOptimizer {
   private readonly momentum: number;
   private readonly nesterov: boolean;
   private readonly weightDecay: number;
+  steps = 0;
 
   constructor(
     private readonly parameters: readonly TrainableParameter[],
@@ -33,6 +35,7 @@ export class NesterovSgd implements ParameterOptimizer {
   }
 
   step(gradients: readonly (tf.Tensor | undefined)[], learningRate: number): void {
+    this.steps++;
     tf.tidy(() => {
       const lr = tf.scalar(learningRate);
       const mu = tf.scalar(this.momentum);
@@ -49,6 +52,13 @@ export class NesterovSgd implements ParameterOptimizer {
         variable.assign(tf.sub(variable, tf.mul(lr, update)));
       });
     });
+  }
+
+  stateVariables(): NamedVariable[] {
+    return this.parameters.map((p, i) => ({
+      name: `${p.name}.velocity`,
+      variable: this.velocities[i] as tf.Variable,
+    }));
   }
 
   dispose(): void {

@@ -1,8 +1,14 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { ImageDataset } from "@nasvae/datasets";
-import type { EnasCell, Nb201Cell } from "@nasvae/search-space";
+import { type EnasCell, Mulberry32, type Nb201Cell } from "@nasvae/search-space";
 import { describeBackend } from "@nasvae/tf-backend";
 import * as tf from "@tensorflow/tfjs";
+import {
+  CheckpointMismatchError,
+  restoreTrainingState,
+  saveTrainingState,
+  type TrainingProgressState,
+} from "./checkpoint.ts";
 import { measuredCost } from "./cost.ts";
 import {
   type Batch,
@@ -19,9 +25,10 @@ import { Nb201Network } from "./network.ts";
 import * as ops from "./ops.ts";
 import { createOptimizer, type ParameterOptimizer } from "./optimizer.ts";
 import { learningRateAt } from "./schedule.ts";
-import { streamRandom, streamSeed } from "./seeds.ts";
+import { streamSeed } from "./seeds.ts";
 import type { TrainableNetwork, TrainableParameter } from "./trainable-network.ts";
 import type {
+  CheckpointHooks,
   EnasNetworkShape,
   EpochReport,
   ImageShape,
@@ -116,17 +123,28 @@ export async function trainNetwork<Cell>(
   const optimizer = createOptimizer(parameters, recipe);
   try {
     const cost = measuredCost(network);
-    const shuffle = streamRandom(recipe.seed, "shuffle");
-    const augment = recipe.augment ? streamRandom(recipe.seed, "augment") : undefined;
+    let shuffle = new Mulberry32(streamSeed(recipe.seed, "shuffle"));
+    let augment = recipe.augment ? new Mulberry32(streamSeed(recipe.seed, "augment")) : undefined;
     const ranges = batchRanges(dataset.train.count, recipe.batchSize);
     const totalIterations = recipe.epochs * ranges.length;
 
-    const curve: EpochReport[] = [];
+    let curve: EpochReport[] = [];
     let stoppedEarly = false;
     let trainingTimeMs = 0;
     let trainingPassMs = 0;
     let samplesTrained = 0;
-    for (let epoch = 1; epoch <= recipe.epochs; epoch++) {
+    const hooks = callbacks.checkpoint;
+    const resumed = hooks ? await resume(hooks, network, optimizer, recipe) : undefined;
+    if (resumed) {
+      curve = [...resumed.curve];
+      shuffle = new Mulberry32(resumed.random.shuffle);
+      if (augment && resumed.random.augment !== null) {
+        augment = new Mulberry32(resumed.random.augment);
+      }
+      ({ trainingTimeMs, trainingPassMs, samplesTrained } = resumed.totals);
+      await hooks?.onResume?.(resumed.epoch, resumed.curve);
+    }
+    for (let epoch = (resumed?.epoch ?? 0) + 1; epoch <= recipe.epochs; epoch++) {
       const started = performance.now();
       const order = shuffledIndices(dataset.train.count, shuffle);
       const sums = new MetricSums();
@@ -176,6 +194,15 @@ export async function trainNetwork<Cell>(
         stoppedEarly = true;
         break;
       }
+      if (hooks && epoch < recipe.epochs && epoch % hooks.every === 0) {
+        const state = await saveTrainingState(network, optimizer, recipe, {
+          epoch,
+          curve,
+          random: { shuffle: shuffle.snapshot(), augment: augment?.snapshot() ?? null },
+          totals: { trainingTimeMs, trainingPassMs, samplesTrained },
+        });
+        await hooks.save(state);
+      }
     }
 
     const test = await evaluate(
@@ -207,6 +234,30 @@ export async function trainNetwork<Cell>(
   } finally {
     optimizer.dispose();
     network.dispose();
+  }
+}
+
+/**
+ * The state saved by an earlier run of the same recipe, loaded into `network` and `optimizer`;
+ * undefined without a checkpoint, or (after hooks.onDiscard) when it cannot be used.
+ */
+async function resume(
+  hooks: CheckpointHooks,
+  network: TrainableNetwork,
+  optimizer: ParameterOptimizer,
+  recipe: TrainingRecipe,
+): Promise<TrainingProgressState | undefined> {
+  const bytes = await hooks.load();
+  if (!bytes) return undefined;
+  try {
+    const state = restoreTrainingState(bytes, network, optimizer, recipe);
+    if (state.epoch >= recipe.epochs)
+      throw new CheckpointMismatchError("checkpoint past the last epoch");
+    return state;
+  } catch (error) {
+    if (!(error instanceof CheckpointMismatchError)) throw error;
+    await hooks.onDiscard?.(error.message);
+    return undefined;
   }
 }
 

@@ -9,6 +9,12 @@ export interface TrainableParameter {
   readonly decay: boolean;
 }
 
+/** A variable under a name stable across processes (checkpoints match variables by it). */
+export interface NamedVariable {
+  readonly name: string;
+  readonly variable: tf.Variable;
+}
+
 /** Called by a traced forward pass with each conv/dense layer's name and output shape. */
 export type LayerTrace = (name: string, outputShape: readonly number[]) => void;
 
@@ -30,5 +36,7 @@ export interface TrainableNetwork {
   apply(x: tf.Tensor4D, training: boolean, trace?: LayerTrace): tf.Tensor2D;
   /** Trainable variables in inventory order (running statistics are not among them). */
   trainableParameters(): TrainableParameter[];
+  /** Every variable, running statistics included, by stable name (training checkpoints). */
+  stateVariables(): NamedVariable[];
   dispose(): void;
 }

@@ -58,6 +58,25 @@ export type EpochDecision = "continue" | "stop";
 export interface TrainCallbacks {
   /** Called after every epoch, awaited before the next starts. */
   onEpoch?(report: EpochReport): EpochDecision | Promise<EpochDecision>;
+  /** Where the run saves its state and resumes from (absent: no checkpoints). */
+  checkpoint?: CheckpointHooks;
+}
+
+/**
+ * Storage of one run's checkpoint (checkpoint.ts makes and reads the bytes). The run loads it
+ * before its first epoch and, after every `every`-th epoch but the last, once onEpoch has
+ * answered "continue", saves the state it would continue from.
+ */
+export interface CheckpointHooks {
+  /** Epochs between saves; at least 1. */
+  readonly every: number;
+  /** The last saved checkpoint, or undefined when there is none. */
+  load(): Promise<Uint8Array | undefined>;
+  save(bytes: Uint8Array): Promise<void>;
+  /** The run resumed after `epoch`; `curve` is what it had reported up to there. */
+  onResume?(epoch: number, curve: readonly EpochReport[]): void | Promise<void>;
+  /** The loaded checkpoint could not be used (another network, recipe, or corrupt): fresh start. */
+  onDiscard?(reason: string): void | Promise<void>;
 }
 
 /** Everything measured for one trained network. */
