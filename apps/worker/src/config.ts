@@ -18,6 +18,8 @@ export const workerEnvSchema = envSchema(
   "EVALUATION_DELAY_MS",
   "DATASETS_DIR",
   "NASVAE_WASM_THREADS",
+  "CHECKPOINT_DIR",
+  "CHECKPOINT_EVERY_EPOCHS",
 );
 
 export function loadWorkerConfig(env: Record<string, string | undefined> = process.env) {

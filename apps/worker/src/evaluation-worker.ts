@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Logger } from "@nasvae/config";
 import {
   cancelPendingTrial,
@@ -21,6 +23,7 @@ import { evaluateJob, jobLogBindings, parsePayload, queueNames } from "@nasvae/j
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { admitEvaluation, type HoldDelay, type SkippedEvaluation } from "./campaign-gate.ts";
+import { type CheckpointKey, CheckpointStore } from "./checkpoint-store.ts";
 import { DatabaseOutagePolicy } from "./database-outage.ts";
 import { EvaluatorCache } from "./evaluator-cache.ts";
 import { type EvaluationLabels, WorkerMetrics } from "./metrics.ts";
@@ -57,6 +60,13 @@ export interface EvaluationWorkerOptions {
   datasetsDir?: string;
   /** NASVAE_WASM_THREADS: threads of the WebAssembly backend (docs/training.md). Default 1. */
   wasmThreads?: number;
+  /**
+   * CHECKPOINT_DIR and CHECKPOINT_EVERY_EPOCHS: where training evaluations keep checkpoints and
+   * how often they save (docs/reliability.md). Defaults: nasvae-checkpoints under the OS temp
+   * dir, every epoch; 0 epochs: no checkpoints.
+   */
+  checkpointDir?: string;
+  checkpointEveryEpochs?: number;
 }
 
 /** What an evaluate job returns (also kept by BullMQ as the job's return value). */
@@ -85,9 +95,14 @@ export class EvaluationWorker {
   private readonly stateReads: RequestBatcher<EvaluationStateKey, EvaluationState>;
   private readonly records: RequestBatcher<RecordEvaluationInput, RecordedEvaluation>;
   readonly metrics: WorkerMetrics;
+  readonly checkpoints: CheckpointStore;
 
   constructor(private readonly options: EvaluationWorkerOptions) {
     this.metrics = options.metrics ?? new WorkerMetrics();
+    this.checkpoints = new CheckpointStore(
+      options.checkpointDir ?? join(tmpdir(), "nasvae-checkpoints"),
+      options.checkpointEveryEpochs ?? 1,
+    );
     const { db } = options;
     this.stateReads = new RequestBatcher({
       run: (keys) => findEvaluationStates(db, keys),
@@ -124,12 +139,18 @@ export class EvaluationWorker {
       stalledInterval: this.options.stalledIntervalMs ?? 30_000,
       maxStalledCount: this.options.maxStalledCount ?? 3,
     });
-    this.worker.on("failed", (job, error) =>
+    this.worker.on("failed", (job, error) => {
       log.error(
         { ...(job ? jobLogBindings(job) : {}), attempt: job?.attemptsMade, err: error },
         "evaluation failed",
-      ),
-    );
+      );
+      // Failed for good: its trial ends failed, and its checkpoint is of no more use.
+      const final =
+        error.name === "UnrecoverableError" ||
+        (job?.attemptsMade ?? 0) >= (job?.opts.attempts ?? 1);
+      const key = job && checkpointKey(job);
+      if (final && key) void this.deleteCheckpoint(key, log);
+    });
     this.worker.on("error", (error) => log.error({ err: error }, "worker error"));
   }
 
@@ -150,11 +171,15 @@ export class EvaluationWorker {
       this.options.holdDelay,
       state?.campaignStatus,
     );
-    if (skipped) return skipped;
+    if (skipped) {
+      if (payload) await this.deleteCheckpoint(payload, log);
+      return skipped;
+    }
     try {
       return await this.process(job, state, payload);
     } catch (error) {
       if (!(error instanceof TrainingCancelledError)) throw error;
+      if (payload) await this.deleteCheckpoint(payload, log);
       // Cancelled while training: nothing is recorded, the trial ends like the gate ends it.
       const { trialId } = job.data as { trialId: string };
       const ended = await cancelPendingTrial(this.options.db, trialId);
@@ -202,12 +227,14 @@ export class EvaluationWorker {
     if (!trial) throw new UnrecoverableError(`trial ${payload.trialId} does not exist`);
     if (trial.status === "completed" && known && known.id === trial.evaluationId) {
       log.info("trial already recorded (duplicate delivery)");
+      await this.deleteCheckpoint(payload, log);
       return toResult(trial.id, known, true);
     }
 
     if (known) {
       await completeTrialFromCache(db, trial.id, known.id);
       log.info({ evaluationId: known.id }, "evaluation reused from cache");
+      await this.deleteCheckpoint(payload, log);
       return toResult(trial.id, known, true);
     }
 
@@ -219,6 +246,8 @@ export class EvaluationWorker {
         this.evaluators.get(payload.evaluatorFingerprint, spec, payload.searchSpace),
       );
       const started = performance.now();
+      // Keyed by trial and fingerprint: a re-delivered job resumes, another spec never does.
+      const stored = this.checkpoints.forEvaluation(payload, log);
       const training = new TrainingProgress({
         db,
         job,
@@ -230,6 +259,7 @@ export class EvaluationWorker {
         ...(spec.kind === "train" && spec.earlyStopping
           ? { earlyStopping: spec.earlyStopping }
           : {}),
+        ...(stored ? { checkpoints: stored } : {}),
       });
       const measured = await evaluator.evaluate(payload.archString, training).catch((error) => {
         // Missing dataset files stay missing: fail the job once, with the message that names them.
@@ -290,7 +320,20 @@ export class EvaluationWorker {
       },
       "evaluation recorded",
     );
+    await this.deleteCheckpoint(payload, log);
     return toResult(trial.id, evaluation, !inserted);
+  }
+
+  /**
+   * Deletes the checkpoint of an evaluation that ended (recorded, cancelled, failed for good).
+   * A failure is logged, not thrown: the result matters more than a stale file.
+   */
+  private async deleteCheckpoint(key: CheckpointKey, log: Logger): Promise<void> {
+    try {
+      if (await this.checkpoints.delete(key)) log.info("checkpoint deleted");
+    } catch (error) {
+      log.warn({ err: error }, "checkpoint could not be deleted");
+    }
   }
 
   /** Stops taking jobs and waits for the running ones to finish and be recorded. */
@@ -310,6 +353,13 @@ function permanentAsUnrecoverable<T>(make: () => T): T {
 }
 
 type EvaluatePayload = ReturnType<typeof parsePayload<typeof evaluateJob.payload>>;
+
+/** The checkpoint key of an evaluate job, or undefined when its data lacks one. */
+function checkpointKey(job: Job): CheckpointKey | undefined {
+  const { trialId, evaluatorFingerprint } = (job.data ?? {}) as Record<string, unknown>;
+  if (typeof trialId !== "string" || typeof evaluatorFingerprint !== "string") return undefined;
+  return { trialId, evaluatorFingerprint };
+}
 
 /** The job's payload, or undefined when it is malformed (evaluate() then fails it for good). */
 function tryParsePayload(job: Job): EvaluatePayload | undefined {

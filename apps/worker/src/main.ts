@@ -38,6 +38,8 @@ const worker = new EvaluationWorker({
   evaluationDelayMs: config.EVALUATION_DELAY_MS,
   datasetsDir: config.DATASETS_DIR,
   wasmThreads: config.NASVAE_WASM_THREADS,
+  checkpointDir: config.CHECKPOINT_DIR,
+  checkpointEveryEpochs: config.CHECKPOINT_EVERY_EPOCHS,
   ...(config.LOCK_DURATION_MS === undefined ? {} : { lockDurationMs: config.LOCK_DURATION_MS }),
 });
 worker.start();
@@ -47,6 +49,8 @@ log.info(
     prefix: config.QUEUE_PREFIX,
     datasetsDir: config.DATASETS_DIR,
     wasmThreads: config.NASVAE_WASM_THREADS,
+    checkpointDir: config.CHECKPOINT_DIR,
+    checkpointEveryEpochs: config.CHECKPOINT_EVERY_EPOCHS,
     metrics: metricsServer ? `${metricsServer.url}/metrics` : null,
   },
   "worker started",

@@ -9,7 +9,12 @@ import {
   findPeerValidationAccuracies,
   recordEpoch,
 } from "@nasvae/db";
-import type { EpochProgress, EvaluationContext, MedianStoppingRule } from "@nasvae/evaluators";
+import type {
+  EpochProgress,
+  EvaluationCheckpoints,
+  EvaluationContext,
+  MedianStoppingRule,
+} from "@nasvae/evaluators";
 import { medianStoppingDecision } from "./early-stopping.ts";
 
 /** What `job.updateProgress` is given after every epoch. */
@@ -31,6 +36,8 @@ export interface TrainingProgressOptions {
   worker: string;
   /** The spec's rule; absent: no run is stopped early. */
   earlyStopping?: MedianStoppingRule;
+  /** Where the run keeps its checkpoints (checkpoint-store.ts); absent: none. */
+  checkpoints?: EvaluationCheckpoints;
 }
 
 export class TrainingProgress implements EvaluationContext {
@@ -38,9 +45,29 @@ export class TrainingProgress implements EvaluationContext {
   cancelledAfterEpoch: number | undefined;
   /** The epoch after which the early-stopping rule stopped the run. */
   stoppedAfterEpoch: number | undefined;
+  /** The epoch after which the run resumed from a checkpoint (a re-delivered job). */
+  resumedAfterEpoch: number | undefined;
+  readonly checkpoints: EvaluationCheckpoints | undefined;
   private bestValidationAccuracy = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly options: TrainingProgressOptions) {}
+  constructor(private readonly options: TrainingProgressOptions) {
+    const stored = options.checkpoints;
+    // A resumed run's early-stopping rule compares the best epoch of the whole run, not just
+    // of the epochs trained since the resume.
+    this.checkpoints = stored && {
+      ...stored,
+      onResume: async (epoch, curve) => {
+        this.resumedAfterEpoch = epoch;
+        for (const point of curve) {
+          this.bestValidationAccuracy = Math.max(
+            this.bestValidationAccuracy,
+            point.validationAccuracy,
+          );
+        }
+        await stored.onResume?.(epoch, curve);
+      },
+    };
+  }
 
   async onEpoch(progress: EpochProgress): Promise<"continue" | "stop"> {
     const { db, job, log, campaignId, architectureId, evaluatorFingerprint } = this.options;

@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Type, { type Static, type TObject, type TProperties } from "typebox";
 import Value from "typebox/value";
 
@@ -58,6 +60,15 @@ export const envFields = {
    * it read-only at /data/datasets. The generated dataset needs no files.
    */
   DATASETS_DIR: Type.String({ minLength: 1, default: "./datasets" }),
+  /**
+   * Worker: where training evaluations keep their checkpoints (one file per trial and evaluator
+   * fingerprint, deleted when the evaluation ends). Default: a folder under the OS temp dir,
+   * enough for one host; several hosts mount one shared volume here (compose, infra/k8s), so a
+   * job re-delivered to another worker resumes too. See docs/reliability.md.
+   */
+  CHECKPOINT_DIR: Type.String({ minLength: 1, default: join(tmpdir(), "nasvae-checkpoints") }),
+  /** Worker: a training evaluation saves its state every this many epochs; 0: never. */
+  CHECKPOINT_EVERY_EPOCHS: Type.Integer({ minimum: 0, maximum: 1000, default: 1 }),
   /** Worker: evaluate jobs run at once by one worker process. */
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 1 }),
   /**

@@ -39,6 +39,24 @@ export interface EpochProgress {
  */
 export interface EvaluationContext {
   onEpoch?(progress: EpochProgress): Promise<"continue" | "stop">;
+  /** Where a training evaluator saves its state and resumes from; absent: no checkpoints. */
+  checkpoints?: EvaluationCheckpoints;
+}
+
+/**
+ * One evaluation's checkpoint storage (the worker keys it by trial and evaluator fingerprint).
+ * A training evaluator loads it before its first epoch, resumes after the saved epoch when it
+ * can, and saves its state every `every` epochs.
+ */
+export interface EvaluationCheckpoints {
+  /** Epochs between saves; at least 1. */
+  readonly every: number;
+  load(): Promise<Uint8Array | undefined>;
+  save(bytes: Uint8Array): Promise<void>;
+  /** The run resumed after `epoch`, with the curve it had reported up to there. */
+  onResume?(epoch: number, curve: readonly EpochProgress[]): void | Promise<void>;
+  /** The saved checkpoint could not be used (another network or recipe, or corrupt). */
+  onDiscard?(reason: string): void | Promise<void>;
 }
 
 /**

@@ -24,6 +24,7 @@ export {
 } from "./enas-6/tabular-evaluator.ts";
 export type {
   EpochProgress,
+  EvaluationCheckpoints,
   EvaluationContext,
   EvaluationResult,
   Evaluator,

@@ -7,9 +7,16 @@ import {
   parseArchString,
   parseEnasArchString,
 } from "@nasvae/search-space";
-import type { EpochReport, TrainingOutcome, TrainingRecipe } from "@nasvae/training";
+import type {
+  CheckpointHooks,
+  EpochReport,
+  TrainCallbacks,
+  TrainingOutcome,
+  TrainingRecipe,
+} from "@nasvae/training";
 import type {
   EpochProgress,
+  EvaluationCheckpoints,
   EvaluationContext,
   EvaluationResult,
   Evaluator,
@@ -96,9 +103,11 @@ export class TrainEvaluator implements Evaluator {
       inputChannels: dataset.channels,
     };
     const onEpoch = context.onEpoch?.bind(context);
-    const callbacks = onEpoch
-      ? { onEpoch: (report: EpochReport) => onEpoch(toProgress(report)) }
-      : {};
+    const checkpoints = context.checkpoints;
+    const callbacks: TrainCallbacks = {
+      ...(onEpoch ? { onEpoch: (report: EpochReport) => onEpoch(toProgress(report)) } : {}),
+      ...(checkpoints ? { checkpoint: checkpointHooks(checkpoints) } : {}),
+    };
     // Loaded on first use: TensorFlow.js is heavy, and the API and coordinator import this
     // package only to validate specs and compute fingerprints.
     const { setWasmThreads, trainCell, trainEnasCell } = await import("@nasvae/training");
@@ -147,6 +156,23 @@ function withTrainPrefix(dataset: ImageDataset, count: number): ImageDataset {
       labels: train.labels.subarray(0, count),
       count,
     },
+  };
+}
+
+/** The training package's hooks over the worker's checkpoint storage. */
+function checkpointHooks(checkpoints: EvaluationCheckpoints): CheckpointHooks {
+  const { onResume, onDiscard } = checkpoints;
+  return {
+    every: checkpoints.every,
+    load: () => checkpoints.load(),
+    save: (bytes) => checkpoints.save(bytes),
+    ...(onResume
+      ? {
+          onResume: (epoch: number, curve: readonly EpochReport[]) =>
+            onResume.call(checkpoints, epoch, curve.map(toProgress)),
+        }
+      : {}),
+    ...(onDiscard ? { onDiscard: (reason: string) => onDiscard.call(checkpoints, reason) } : {}),
   };
 }
 
