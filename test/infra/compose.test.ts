@@ -234,3 +234,13 @@ test("the api and both workers mount the datasets read-only where DATASETS_DIR s
   // The coordinator trains nothing.
   assert.equal(service("coordinator").volumes, undefined);
 });
+
+test("both workers share the checkpoints volume where CHECKPOINT_DIR says", () => {
+  for (const name of ["worker", "worker-cpu"]) {
+    const app = service(name);
+    const dir = app.environment?.CHECKPOINT_DIR;
+    assert.equal(dir, "/data/checkpoints", name);
+    assert.ok(app.volumes?.includes(`checkpoints:${dir}`), `${name}: ${app.volumes}`);
+  }
+  assert.equal(env.get("CHECKPOINT_EVERY_EPOCHS"), "1");
+});

@@ -287,3 +287,21 @@ test("the api and the workers mount the datasets claim read-only where DATASETS_
     ),
   );
 });
+
+test("the workers mount the checkpoints claim read-write where CHECKPOINT_DIR says", () => {
+  const claim = find("PersistentVolumeClaim", "nasvae-checkpoints");
+  assert.ok(deployed.includes(claim), "checkpoints.yaml is applied");
+  // A job re-delivered after a crash resumes on whichever pod, on whichever node, takes it.
+  assert.deepEqual(claim.spec.accessModes, ["ReadWriteMany"]);
+  const volume = podSpec("nasvae-worker").volumes.find(
+    (v: { persistentVolumeClaim?: { claimName: string } }) =>
+      v.persistentVolumeClaim?.claimName === "nasvae-checkpoints",
+  );
+  assert.ok(volume, "no volume of the checkpoints claim");
+  assert.notEqual(volume.persistentVolumeClaim.readOnly, true);
+  const mount = container("nasvae-worker").volumeMounts.find(
+    (m: { name: string }) => m.name === volume.name,
+  );
+  assert.ok(mount && mount.readOnly !== true, "the checkpoints volume is not mounted read-write");
+  assert.equal(envValue(container("nasvae-worker"), "CHECKPOINT_DIR"), mount.mountPath);
+});
