@@ -1,3 +1,4 @@
+import { DEFAULT_TRAIN_MEMORY_LIMIT_MB } from "@nasvae/evaluators";
 import type { FastifyPluginAsync } from "fastify";
 import { parseKeyList } from "./auth/credentials.ts";
 import type { ApiConfig } from "./config.ts";
@@ -34,6 +35,7 @@ export type AppOptions = Pick<
       | "RATE_LIMIT_PER_MINUTE"
       | "CORS_ORIGINS"
       | "DATASETS_DIR"
+      | "TRAIN_MEMORY_LIMIT_MB"
     >
   >;
 
@@ -61,6 +63,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(campaignRoutes, {
     maxBudget: options.MAX_BUDGET,
     redisUrl: options.REDIS_URL,
+    trainMemoryLimitMb: options.TRAIN_MEMORY_LIMIT_MB ?? DEFAULT_TRAIN_MEMORY_LIMIT_MB,
   });
   await fastify.register(campaignControlRoutes, { redisUrl: options.REDIS_URL });
   await fastify.register(architectureRoutes);

@@ -1,9 +1,11 @@
 import {
+  DEFAULT_TRAIN_MEMORY_LIMIT_MB,
   type EvaluatorKind,
   type EvaluatorSpec,
   evaluatorKindDomain,
   evaluatorKindsFor,
   searchSpaceMismatch,
+  trainMemoryProblem,
 } from "@nasvae/evaluators";
 import { getSearchSpace, type SearchSpace } from "@nasvae/search-space";
 
@@ -24,17 +26,23 @@ export class CampaignSettingError extends Error {
 }
 
 /**
- * Checks that the evaluator can score the search space and that the budget fits the cells it can
- * score; returns that domain. Throws CampaignSettingError naming the problem. `searchSpace` is a
- * registry id (the request schema checked it).
+ * Checks that the evaluator can score the search space, that a train spec's network fits
+ * `trainMemoryLimitMb` (TRAIN_MEMORY_LIMIT_MB) for every cell of the space, and that the budget
+ * fits the cells it can score; returns that domain. Throws CampaignSettingError naming the
+ * problem. `searchSpace` is a registry id (the request schema checked it).
  */
 export async function checkCampaignSettings(
   searchSpace: string,
   evaluator: EvaluatorSpec,
   budget: number,
+  trainMemoryLimitMb: number = DEFAULT_TRAIN_MEMORY_LIMIT_MB,
 ): Promise<CampaignDomain> {
   const mismatch = searchSpaceMismatch(evaluator.kind, searchSpace);
   if (mismatch) throw new CampaignSettingError(mismatch);
+  if (evaluator.kind === "train") {
+    const tooBig = trainMemoryProblem(evaluator, searchSpace, trainMemoryLimitMb);
+    if (tooBig) throw new CampaignSettingError(tooBig);
+  }
   const domain = await campaignDomain(searchSpace, evaluator.kind);
   if (budget > domain.size) {
     throw new CampaignSettingError(

@@ -15,6 +15,7 @@ export const apiEnvSchema = envSchema(
   "RATE_LIMIT_PER_MINUTE",
   "CORS_ORIGINS",
   "DATASETS_DIR",
+  "TRAIN_MEMORY_LIMIT_MB",
 );
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;

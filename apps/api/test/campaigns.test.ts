@@ -256,6 +256,65 @@ describe("campaign routes", () => {
     });
   }
 
+  test("a train spec that cannot fit a worker's memory is a 400 with the estimate and the limit", async () => {
+    const post = (payload: object) =>
+      server.inject({ method: "POST", headers: auth, url: "/campaigns", payload });
+    const huge = {
+      kind: "train",
+      dataset: "synthetic-shapes",
+      epochs: 1000,
+      batchSize: 4096,
+      cellsPerStage: 20,
+      channels: 512,
+    };
+    const refused = await post({ ...validBody, evaluator: huge });
+    assert.equal(refused.statusCode, 400, refused.body);
+    assert.match(
+      refused.json().message,
+      /needs about \d+ MiB of worker memory \(activations \d+ MiB at batchSize 4096, parameters \d+ MiB, gradients and optimizer state \d+ MiB\), above the limit of 2048 MiB \(TRAIN_MEMORY_LIMIT_MB\): lower batchSize or channels or cellsPerStage/,
+    );
+    // ENAS-6 ignores cellsPerStage; its own estimate decides, and says what to lower.
+    const enas = await post({
+      ...validBody,
+      searchSpace: "enas-macro-6",
+      evaluator: { ...huge, cellsPerStage: 20, channels: 16, batchSize: 64 },
+    });
+    assert.equal(enas.statusCode, 201, enas.body);
+    const enasHuge = await post({ ...validBody, searchSpace: "enas-macro-6", evaluator: huge });
+    assert.equal(enasHuge.statusCode, 400);
+    assert.match(enasHuge.json().message, /lower batchSize or channels$/);
+    // The defaults (N=5, C=16, batch 64) fit; nothing was written for the refused ones.
+    const defaults = await post({
+      ...validBody,
+      evaluator: { kind: "train", dataset: "cifar10" },
+    });
+    assert.equal(defaults.statusCode, 201, defaults.body);
+    assert.equal(await database.db.campaign.count(), 2);
+  });
+
+  test("TRAIN_MEMORY_LIMIT_MB sets the limit", async () => {
+    const small = await startTestApi("api_memory_limit", {
+      API_KEYS: API_KEY,
+      TRAIN_MEMORY_LIMIT_MB: 200,
+    });
+    try {
+      const post = (evaluator: object) =>
+        small.server.inject({
+          method: "POST",
+          headers: auth,
+          url: "/campaigns",
+          payload: { ...validBody, evaluator },
+        });
+      const refused = await post({ kind: "train", dataset: "cifar10" });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.json().message, /above the limit of 200 MiB/);
+      const tiny = await post({ kind: "train", dataset: "cifar10", cellsPerStage: 1, channels: 4 });
+      assert.equal(tiny.statusCode, 201, tiny.body);
+    } finally {
+      await small.close();
+    }
+  });
+
   test("malformed JSON is a 400, nothing written", async () => {
     const response = await server.inject({
       method: "POST",

@@ -52,6 +52,13 @@ export const envFields = {
   DASHBOARD_READ_ONLY: Type.Boolean({ default: false }),
   /** API: requests per minute per key (or per address without one). */
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
+  /**
+   * API: the most memory (MiB) a worker may need to train one network of a `train` campaign,
+   * estimated from the spec (activations x batch, parameters, gradients, optimizer slots; see
+   * docs/training.md); campaigns above it are refused with a 400. Default 2048: half the
+   * WebAssembly backend's 4 GiB heap. GPU deployments size it to their GPUs' memory.
+   */
+  TRAIN_MEMORY_LIMIT_MB: Type.Integer({ minimum: 1, default: 2048 }),
   /** API: origins allowed by CORS, comma-separated; empty (default) allows none. */
   CORS_ORIGINS: Type.String({ default: "" }),
   /**

@@ -21,6 +21,25 @@ export function isDatasetName(name: unknown): name is DatasetName {
   return (DATASET_NAMES as readonly unknown[]).includes(name);
 }
 
+/** What a network trained on a dataset reads and predicts, known without loading it. */
+export interface DatasetGeometry {
+  readonly classes: number;
+  /** Height = width of its images. */
+  readonly imageSize: number;
+  readonly channels: number;
+}
+
+/** The image geometry and class count of a dataset (e.g. to size a network before training). */
+export function datasetGeometry(name: DatasetName): DatasetGeometry {
+  const format =
+    name === "synthetic-shapes"
+      ? SYNTHETIC_SHAPES
+      : name === "fashion-mnist"
+        ? FASHION_MNIST
+        : cifarFormats[name];
+  return { classes: format.classes, imageSize: format.imageSize, channels: format.channels };
+}
+
 /**
  * Where the mounted datasets are looked for when no directory is given: `./datasets` under the
  * working directory (the DATASETS_DIR default; the container images mount /data/datasets).

@@ -1,9 +1,11 @@
 export {
   DATASET_NAMES,
+  type DatasetGeometry,
   type DatasetName,
   type DatasetOptions,
   DEFAULT_DATASETS_DIR,
   DEFAULT_SYSTEM_DATASETS_DIR,
+  datasetGeometry,
   isDatasetName,
   listDatasets,
   loadDataset,

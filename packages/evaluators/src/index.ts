@@ -86,6 +86,11 @@ export {
   type TrainMetrics,
 } from "./train/train-evaluator.ts";
 export {
+  DEFAULT_TRAIN_MEMORY_LIMIT_MB,
+  trainMemoryProblem,
+  trainSpecMemory,
+} from "./train/train-memory.ts";
+export {
   DEFAULT_MIN_PEERS,
   type MedianStoppingRule,
   TRAIN_OPTIMIZERS,

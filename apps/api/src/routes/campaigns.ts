@@ -41,6 +41,8 @@ import {
 export interface CampaignRoutesOptions {
   maxBudget: number;
   redisUrl: string;
+  /** TRAIN_MEMORY_LIMIT_MB: train specs estimated above it are refused. */
+  trainMemoryLimitMb: number;
 }
 
 class HttpError extends Error {
@@ -62,10 +64,18 @@ function validEvaluator(body: unknown): EvaluatorSpec {
   }
 }
 
-/** Evaluator and space fit each other, and the budget fits what it can score; else a 400. */
-async function validSettings(searchSpace: string, evaluator: EvaluatorSpec, budget: number) {
+/**
+ * Evaluator and space fit each other, the budget fits what it can score, and a train spec fits a
+ * worker's memory; else a 400.
+ */
+async function validSettings(
+  searchSpace: string,
+  evaluator: EvaluatorSpec,
+  budget: number,
+  trainMemoryLimitMb: number,
+) {
   try {
-    await checkCampaignSettings(searchSpace, evaluator, budget);
+    await checkCampaignSettings(searchSpace, evaluator, budget, trainMemoryLimitMb);
   } catch (error) {
     if (error instanceof CampaignSettingError) throw new HttpError(400, error.message);
     throw error;
@@ -98,7 +108,12 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     async (request, reply) => {
       const body = request.body;
       const evaluator = validEvaluator(body.evaluator);
-      await validSettings(body.searchSpace, evaluator, body.budget.evaluations);
+      await validSettings(
+        body.searchSpace,
+        evaluator,
+        body.budget.evaluations,
+        options.trainMemoryLimitMb,
+      );
       const campaign = await createCampaign(app.db, {
         name: body.name ?? `campaign ${new Date().toISOString()}`,
         searchSpace: body.searchSpace,
