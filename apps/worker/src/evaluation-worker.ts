@@ -20,8 +20,10 @@ import {
   validateEvaluatorSpec,
 } from "@nasvae/evaluators";
 import { evaluateJob, jobLogBindings, parsePayload, queueNames } from "@nasvae/jobs";
+import type { Readiness } from "@nasvae/metrics";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { isBackendOutOfMemory } from "./backend-failure.ts";
 import { admitEvaluation, type HoldDelay, type SkippedEvaluation } from "./campaign-gate.ts";
 import { type CheckpointKey, CheckpointStore } from "./checkpoint-store.ts";
 import { DatabaseOutagePolicy } from "./database-outage.ts";
@@ -67,6 +69,12 @@ export interface EvaluationWorkerOptions {
    */
   checkpointDir?: string;
   checkpointEveryEpochs?: number;
+  /**
+   * Called once the worker has stopped after its tensor backend ran out of memory (the job that
+   * hit it failed, an attempt spent): the process should exit so that it is replaced
+   * (backend-failure.ts). Meanwhile readiness() says not ready.
+   */
+  onBackendFailure?: (error: Error) => void;
 }
 
 /** What an evaluate job returns (also kept by BullMQ as the job's return value). */
@@ -96,6 +104,8 @@ export class EvaluationWorker {
   private readonly records: RequestBatcher<RecordEvaluationInput, RecordedEvaluation>;
   readonly metrics: WorkerMetrics;
   readonly checkpoints: CheckpointStore;
+  /** Set when the backend ran out of memory: the worker takes no more jobs. */
+  private backendFailure: Error | undefined;
 
   constructor(private readonly options: EvaluationWorkerOptions) {
     this.metrics = options.metrics ?? new WorkerMetrics();
@@ -264,6 +274,8 @@ export class EvaluationWorker {
       const measured = await evaluator.evaluate(payload.archString, training).catch((error) => {
         // Missing dataset files stay missing: fail the job once, with the message that names them.
         if (isPermanentEvaluationError(error)) throw new UnrecoverableError(error.message);
+        // The job fails (and is retried elsewhere); this process is of no more use.
+        if (isBackendOutOfMemory(error)) this.stopAfterBackendFailure(error, log);
         throw error;
       });
       if (training.cancelledAfterEpoch !== undefined) {
@@ -334,6 +346,28 @@ export class EvaluationWorker {
     } catch (error) {
       log.warn({ err: error }, "checkpoint could not be deleted");
     }
+  }
+
+  /** Ready unless its backend ran out of memory (GET /readyz of its metrics server). */
+  readiness(): Readiness {
+    return this.backendFailure
+      ? { ready: false, reason: `tensor backend out of memory: ${this.backendFailure.message}` }
+      : { ready: true };
+  }
+
+  /**
+   * After an out-of-memory error of the backend: no more jobs (every later one would fail too),
+   * not ready, and, once the failing job has been handed back to BullMQ, onBackendFailure.
+   */
+  private stopAfterBackendFailure(error: Error, log: Logger): void {
+    if (this.backendFailure) return;
+    this.backendFailure = error;
+    log.fatal({ err: error }, "tensor backend out of memory: taking no more jobs, exiting");
+    // Not awaited: close() waits for the running job, whose processor is still on the stack.
+    void this.worker
+      ?.close()
+      .catch((closeError: unknown) => log.error({ err: closeError }, "worker close failed"))
+      .then(() => this.options.onBackendFailure?.(error));
   }
 
   /** Stops taking jobs and waits for the running ones to finish and be recorded. */

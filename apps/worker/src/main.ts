@@ -2,7 +2,7 @@
 import { createLogger, onShutdown } from "@nasvae/config";
 import { createDatabase } from "@nasvae/db";
 import { createRedisConnection } from "@nasvae/jobs";
-import { createRegistry, startMetricsServer } from "@nasvae/metrics";
+import { createRegistry, type Readiness, startMetricsServer } from "@nasvae/metrics";
 import { loadWorkerConfig } from "./config.ts";
 import { EvaluationWorker } from "./evaluation-worker.ts";
 import { WorkerMetrics } from "./metrics.ts";
@@ -10,6 +10,8 @@ import { WorkerMetrics } from "./metrics.ts";
 const config = loadWorkerConfig();
 const log = createLogger("worker", config.LOG_LEVEL).child({ worker: config.WORKER_NAME });
 const metrics = new WorkerMetrics(createRegistry());
+// Set once the worker exists; /readyz says ready until then.
+let readiness = (): Readiness => ({ ready: true });
 // Before taking any job: a port that cannot be bound stops the process at once, loudly.
 const metricsServer =
   config.METRICS_PORT === undefined
@@ -18,6 +20,7 @@ const metricsServer =
         registry: metrics.registry,
         port: config.METRICS_PORT,
         host: config.METRICS_HOST,
+        readiness: () => readiness(),
       });
 const db = createDatabase(config.DATABASE_URL, { maxConnections: config.WORKER_CONCURRENCY + 2 });
 const connection = createRedisConnection(config.REDIS_URL, {
@@ -41,7 +44,14 @@ const worker = new EvaluationWorker({
   checkpointDir: config.CHECKPOINT_DIR,
   checkpointEveryEpochs: config.CHECKPOINT_EVERY_EPOCHS,
   ...(config.LOCK_DURATION_MS === undefined ? {} : { lockDurationMs: config.LOCK_DURATION_MS }),
+  // Out of memory in the tensor backend: every later job would fail, so exit and be replaced.
+  onBackendFailure: () => {
+    connection.disconnect();
+    void db.$disconnect().finally(() => process.exit(1));
+    setTimeout(() => process.exit(1), 5000).unref();
+  },
 });
+readiness = () => worker.readiness();
 worker.start();
 log.info(
   {

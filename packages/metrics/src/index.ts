@@ -7,5 +7,10 @@ export {
   Registry,
 } from "prom-client";
 export { createRegistry, METRIC_PREFIX, type RegistryOptions } from "./registry.ts";
-export { type MetricsServer, type MetricsServerOptions, startMetricsServer } from "./server.ts";
+export {
+  type MetricsServer,
+  type MetricsServerOptions,
+  type Readiness,
+  startMetricsServer,
+} from "./server.ts";
 export { TimeoutError, withTimeout } from "./timeout.ts";

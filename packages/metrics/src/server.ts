@@ -9,6 +9,17 @@ export interface MetricsServerOptions {
   port: number;
   /** Default: 127.0.0.1; containers use 0.0.0.0 so that Prometheus can reach them. */
   host?: string;
+  /**
+   * What `GET /readyz` answers: 200 while it says ready, else 503 with the reason (a worker whose
+   * backend ran out of memory). Default: always ready.
+   */
+  readiness?: () => Readiness;
+}
+
+/** Whether a process can do its work; `reason` says why not. */
+export interface Readiness {
+  readonly ready: boolean;
+  readonly reason?: string;
 }
 
 export interface MetricsServer {
@@ -22,11 +33,12 @@ export interface MetricsServer {
 
 /**
  * The HTTP side of a process that has no API of its own (worker, coordinator): `GET /metrics`
- * (Prometheus text format) and `GET /livez` (200 while the process runs, for healthchecks).
+ * (Prometheus text format), `GET /livez` (200 while the process runs, for healthchecks) and
+ * `GET /readyz` (200, or 503 with a reason while `readiness` says not ready).
  * Rejects when the port cannot be bound (e.g. EADDRINUSE).
  */
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
-  const { registry, port, host = "127.0.0.1" } = options;
+  const { registry, port, host = "127.0.0.1", readiness } = options;
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? "/").split("?")[0];
     if (request.method !== "GET" && request.method !== "HEAD") {
@@ -37,6 +49,16 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     if (path === "/livez") {
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify({ status: "ok" }));
+      return;
+    }
+    if (path === "/readyz") {
+      const state = readiness?.() ?? { ready: true };
+      response.writeHead(state.ready ? 200 : 503, { "content-type": "application/json" });
+      response.end(
+        JSON.stringify(
+          state.ready ? { status: "ready" } : { status: "not ready", reason: state.reason ?? null },
+        ),
+      );
       return;
     }
     if (path === "/metrics") {
@@ -53,7 +75,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       return;
     }
     response.writeHead(404, { "content-type": "text/plain" });
-    response.end("not found: try /metrics or /livez\n");
+    response.end("not found: try /metrics, /livez or /readyz\n");
   });
   server.listen(port, host);
   await once(server, "listening"); // rejects with the error if the port cannot be bound

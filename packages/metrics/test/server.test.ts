@@ -50,6 +50,31 @@ describe("metrics server", () => {
     }
   });
 
+  test("answers /readyz with 200, or 503 and the reason while its readiness says not ready", async () => {
+    let state: { ready: boolean; reason?: string } = { ready: true };
+    const server = await startMetricsServer({
+      registry: createRegistry({ defaultMetrics: false }),
+      port: 0,
+      readiness: () => state,
+    });
+    try {
+      const ready = await fetch(`${server.url}/readyz`);
+      assert.equal(ready.status, 200);
+      assert.deepEqual(await ready.json(), { status: "ready" });
+      state = { ready: false, reason: "backend out of memory" };
+      const notReady = await fetch(`${server.url}/readyz`);
+      assert.equal(notReady.status, 503);
+      assert.deepEqual(await notReady.json(), {
+        status: "not ready",
+        reason: "backend out of memory",
+      });
+      // Alive all the same: the process exits by itself, nobody needs to kill it.
+      assert.equal((await fetch(`${server.url}/livez`)).status, 200);
+    } finally {
+      await server.close();
+    }
+  });
+
   test("closes cleanly with a keep-alive connection open, and frees its port", async () => {
     const server = await startMetricsServer({
       registry: createRegistry({ defaultMetrics: false }),
