@@ -141,6 +141,8 @@ test("probes ask the endpoints each app serves, on the port it listens on", () =
     assert.equal(app.livenessProbe.httpGet.path, "/livez", name);
     assert.equal(app.livenessProbe.httpGet.port, "metrics", name);
   }
+  // A worker whose backend ran out of memory says so until it exits.
+  assert.equal(container("nasvae-worker").readinessProbe.httpGet.path, "/readyz");
   // The endpoints exist: docs/metrics.md documents them, the apps' code serves them.
   const metricsDoc = readText("docs/metrics.md");
   for (const path of ["/livez", "/readyz", "/metrics"]) assert.ok(metricsDoc.includes(path));
