@@ -1,5 +1,5 @@
 import { seedApiKeys } from "@nasvae/db";
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ApiKeyVerifier, MIN_KEY_LENGTH, type Principal } from "../auth/api-key-verifier.ts";
 import { keyFromAuthorization } from "../auth/credentials.ts";
@@ -54,8 +54,10 @@ export default fp<AuthOptions>(
 
     app.decorateRequest("principal", null);
     app.addHook("onRequest", async (request, reply) => {
-      const path = request.url.split("?")[0] ?? "/";
-      const dashboard = path === DASHBOARD_PATH || path.startsWith(`${DASHBOARD_PATH}/`);
+      // Decided on the route the router matched, never on the raw URL: `/%61dmin/queues/...` or
+      // an absolute-form target (`GET http://host/admin/...`) reach the same route.
+      const path = routePath(request);
+      const dashboard = isDashboardRoute(path);
       const needsKey =
         dashboard ||
         !READ_METHODS.has(request.method) ||
@@ -87,6 +89,18 @@ export default fp<AuthOptions>(
   },
   { name: "auth", dependencies: ["database"] },
 );
+
+/**
+ * The matched route's pattern (`/campaigns/:id`, `/admin/queues/api/queues`), or a marker that
+ * matches nothing for a request no route answers (the 404 handler).
+ */
+export function routePath(request: FastifyRequest): string {
+  return request.routeOptions.url ?? "(no route)";
+}
+
+export function isDashboardRoute(path: string): boolean {
+  return path === DASHBOARD_PATH || path.startsWith(`${DASHBOARD_PATH}/`);
+}
 
 function deny(reply: FastifyReply, dashboard: boolean, why: string): FastifyReply {
   const hint = "send `Authorization: Bearer KEY` with a key from API_KEYS or `nasvae keys create`";

@@ -1,0 +1,100 @@
+// Issue 14's findings, each tried as the probe tried it: raw HTTP requests against a listening
+// API on real services (PostgreSQL and Redis), with the paths sent as they are.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import net from "node:net";
+import { after, before, describe, test } from "node:test";
+import { startTestApi, type TestApi } from "./support.ts";
+
+const API_KEY = `nasvae_test_${randomBytes(16).toString("hex")}`;
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** One HTTP/1.1 request with its request-target sent byte for byte (no normalisation). */
+function rawRequest(
+  port: number,
+  target: string,
+  { method = "GET", headers = {} as Record<string, string>, body = "" } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1");
+    const chunks: Buffer[] = [];
+    socket.on("connect", () => {
+      const lines = [`${method} ${target} HTTP/1.1`, "Host: 127.0.0.1", "Connection: close"];
+      for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+      if (body) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
+      socket.write(`${lines.join("\r\n")}\r\n\r\n${body}`);
+    });
+    socket.on("data", (chunk) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      const [head = "", ...rest] = text.split("\r\n\r\n");
+      const [statusLine = "", ...headerLines] = head.split("\r\n");
+      const parsed: Record<string, string> = {};
+      for (const line of headerLines) {
+        const colon = line.indexOf(":");
+        parsed[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      resolve({
+        status: Number(statusLine.split(" ")[1]),
+        headers: parsed,
+        body: rest.join("\r\n\r\n"),
+      });
+    });
+  });
+}
+
+describe("issue 14: the dashboard behind its key, whatever the spelling of the path", () => {
+  let api: TestApi;
+  let port: number;
+
+  before(async () => {
+    api = await startTestApi("api_hardening_paths", { API_KEYS: API_KEY });
+    await api.server.listen({ port: 0, host: "127.0.0.1" });
+    port = (api.server.server.address() as net.AddressInfo).port;
+  });
+  after(async () => {
+    await api?.close();
+  });
+
+  const variants = [
+    "/admin/queues/api/queues",
+    "/admin/%71ueues/api/queues",
+    "/%61dmin/queues/api/queues",
+    "/%61%64%6d%69%6e/%71%75%65%75%65%73/api/queues",
+    "/admin/queues/api/redis/stats",
+    "/%61dmin/queues/api/redis/stats",
+    "/admin/%71ueues/api/redis/stats",
+    "/admin/queues/api/queues?x=/campaigns",
+    "http://127.0.0.1/admin/queues/api/queues",
+    "http://127.0.0.1/%61dmin/queues/api/redis/stats",
+    "/admin/queues",
+    "/%61dmin/queues",
+  ];
+  for (const target of variants) {
+    test(`GET ${target} without a key is 401 with the dashboard's challenge`, async () => {
+      const response = await rawRequest(port, target);
+      assert.equal(response.status, 401, response.body.slice(0, 200));
+      assert.match(response.headers["www-authenticate"] ?? "", /^Basic realm="nasvae dashboard"/);
+      assert.doesNotMatch(response.body, /"queues"|redis_version|stacktrace/);
+    });
+  }
+
+  test("the same variants answer 200 with the key: the check is not a blanket 401", async () => {
+    for (const target of [
+      "/%61dmin/queues/api/queues",
+      "http://127.0.0.1/admin/queues/api/queues",
+    ]) {
+      const response = await rawRequest(port, target, {
+        headers: { authorization: `Bearer ${API_KEY}` },
+      });
+      assert.equal(response.status, 200, `${target}: ${response.body.slice(0, 200)}`);
+      assert.match(response.body, /"queues"/);
+    }
+  });
+});
