@@ -46,14 +46,14 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(database, { databaseUrl: options.DATABASE_URL });
   await fastify.register(queues, { redisUrl: options.REDIS_URL, prefix: options.QUEUE_PREFIX });
   await fastify.register(cors, { origins: parseKeyList(options.CORS_ORIGINS) });
-  await fastify.register(auth, {
-    keys: parseKeyList(options.API_KEYS),
-    readAccess: options.READ_ACCESS ?? "public",
-  });
   await fastify.register(rateLimit, {
     perMinute: options.RATE_LIMIT_PER_MINUTE ?? 1200,
     redisUrl: options.REDIS_URL,
     prefix: options.QUEUE_PREFIX,
+  });
+  await fastify.register(auth, {
+    keys: parseKeyList(options.API_KEYS),
+    readAccess: options.READ_ACCESS ?? "public",
   });
   await fastify.register(openapi);
   // Before the routes, so that its request timing hook sees them all.

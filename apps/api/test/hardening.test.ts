@@ -49,6 +49,15 @@ function rawRequest(
   });
 }
 
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer in ${ms} ms (waiting on Postgres?)`)), ms),
+    ),
+  ]);
+}
+
 describe("issue 14: the dashboard behind its key, whatever the spelling of the path", () => {
   let api: TestApi;
   let port: number;
@@ -96,5 +105,66 @@ describe("issue 14: the dashboard behind its key, whatever the spelling of the p
       assert.equal(response.status, 200, `${target}: ${response.body.slice(0, 200)}`);
       assert.match(response.body, /"queues"/);
     }
+  });
+});
+
+describe("issue 14: wrong keys are rate limited", () => {
+  let api: TestApi;
+  let port: number;
+
+  before(async () => {
+    api = await startTestApi("api_hardening_limit", {
+      API_KEYS: API_KEY,
+      RATE_LIMIT_PER_MINUTE: 5,
+    });
+    await api.server.listen({ port: 0, host: "127.0.0.1" });
+    port = (api.server.server.address() as net.AddressInfo).port;
+  });
+  after(async () => {
+    await api?.close();
+  });
+
+  test("past the limit a wrong key gets 429 with Retry-After, not another 401", async () => {
+    const statuses: number[] = [];
+    let last: RawResponse | undefined;
+    for (let i = 0; i < 9; i++) {
+      last = await rawRequest(port, "/campaigns", {
+        method: "POST",
+        headers: {
+          authorization: `Bearer nasvae_${randomBytes(16).toString("hex")}`,
+          "content-type": "application/json",
+        },
+        body: "{}",
+      });
+      statuses.push(last.status);
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429, 429, 429]);
+    assert.ok(Number(last?.headers["retry-after"]) > 0, JSON.stringify(last?.headers));
+    assert.match(last?.body ?? "", /rate limit of 5 requests per minute/);
+    // Reads with a wrong key count the same way; and from now on they cost no Postgres lookup:
+    // with api_keys locked by this test, a lookup would wait, a refusal answers at once.
+    await api.database.db.$transaction(
+      async (tx) => {
+        await tx.$executeRawUnsafe(
+          `LOCK TABLE "${api.database.schema}"."api_keys" IN ACCESS EXCLUSIVE MODE`,
+        );
+        const read = await withTimeout(
+          rawRequest(port, "/campaigns", {
+            headers: { authorization: `Bearer nasvae_${randomBytes(16).toString("hex")}` },
+          }),
+          3000,
+        );
+        assert.equal(read.status, 429);
+        assert.ok(Number(read.headers["retry-after"]) > 0);
+      },
+      { timeout: 10_000 },
+    );
+  });
+
+  test("a valid key keeps its own allowance while its address is refused for wrong keys", async () => {
+    const response = await rawRequest(port, "/campaigns", {
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
+    assert.equal(response.status, 200, response.body.slice(0, 200));
   });
 });

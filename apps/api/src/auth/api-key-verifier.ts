@@ -79,6 +79,20 @@ export class ApiKeyVerifier {
     return { ok: false, reason: "unknown" };
   }
 
+  /**
+   * Whether the key is known to be valid without asking Postgres: a key of the setting, or one
+   * whose lookup is cached. False when only a lookup could tell.
+   */
+  knownGood(key: string): boolean {
+    const hash = hashApiKey(key);
+    const cached = this.cache.get(hash);
+    if (cached && Date.now() - cached.at < this.cacheMs) {
+      const row = cached.row;
+      return !!row && !row.revokedAt && (this.configured.has(hash) || row.source === "cli");
+    }
+    return this.configured.has(hash);
+  }
+
   private fromSetting(key: string): Principal {
     const index = this.configured.get(hashApiKey(key)) ?? 0;
     return { keyId: null, name: `API_KEYS[${index}]`, prefix: key.slice(0, 12) };

@@ -52,6 +52,26 @@ export default fp<AuthOptions>(
       );
     }
 
+    // Wrong keys count against the client address's rate limit (rate-limit.ts, registered
+    // before this plugin): past it they get 429, and an address that got one has its next
+    // unknown keys counted before any Postgres lookup, so guessing costs no query per try.
+    const countRefusal = app.hasDecorator("rateLimit") ? app.rateLimit() : null;
+    const refusedUntil = new Map<string, number>();
+    async function countAgainstAddress(
+      request: FastifyRequest,
+      reply: FastifyReply,
+    ): Promise<void> {
+      if (!countRefusal) return;
+      try {
+        await countRefusal.call(app, request, reply);
+      } catch (error) {
+        const retryAfter = Number(reply.getHeader("retry-after")) || 60;
+        if (refusedUntil.size >= 10_000) refusedUntil.clear();
+        refusedUntil.set(request.ip, Date.now() + retryAfter * 1000);
+        throw error;
+      }
+    }
+
     app.decorateRequest("principal", null);
     app.addHook("onRequest", async (request, reply) => {
       // Decided on the route the router matched, never on the raw URL: `/%61dmin/queues/...` or
@@ -66,6 +86,9 @@ export default fp<AuthOptions>(
       if (!key) {
         if (needsKey) return deny(reply, dashboard, "this request needs an API key");
         return;
+      }
+      if ((refusedUntil.get(request.ip) ?? 0) > Date.now() && !verifier.knownGood(key)) {
+        await countAgainstAddress(request, reply);
       }
       let result: Awaited<ReturnType<ApiKeyVerifier["verify"]>>;
       try {
@@ -84,6 +107,7 @@ export default fp<AuthOptions>(
       }
       // A bad key is refused even where none is needed: the client should learn it is wrong.
       request.log.info({ reason: result.reason }, "API key refused");
+      await countAgainstAddress(request, reply);
       return deny(reply, dashboard, `the API key is not valid (${result.reason})`);
     });
   },

@@ -30,7 +30,9 @@ export default fp<RateLimitOptions>(
       nameSpace: `${options.prefix}:rate-limit:`,
       skipOnError: true,
       // Probes and scrapes are never limited: an orchestrator must always get its answer.
-      allowList: (request) => ["/livez", "/readyz", "/healthz", "/metrics"].includes(request.url),
+      // The matched route, not the raw URL (`/metrics?x` or `/%6detrics` is the same route).
+      allowList: (request) =>
+        ["/livez", "/readyz", "/healthz", "/metrics"].includes(request.routeOptions.url ?? ""),
       keyGenerator: (request) =>
         request.principal ? `key:${request.principal.prefix}` : `ip:${request.ip}`,
       errorResponseBuilder: (_request, context) => ({
@@ -40,5 +42,7 @@ export default fp<RateLimitOptions>(
       }),
     });
   },
-  { name: "rate-limit", dependencies: ["auth"] },
+  // Registered before auth, which counts wrong keys with it; the key generator reads the
+  // principal that auth sets, at request time.
+  { name: "rate-limit" },
 );
