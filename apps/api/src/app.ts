@@ -42,7 +42,7 @@ export type AppOptions = Pick<
 /** The whole API as one plugin: resources first, then routes. server.ts only runs it. */
 export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   fastify.setValidatorCompiler(validatorCompiler);
-  await fastify.register(errorHandler);
+  await fastify.register(errorHandler, { databaseUrl: options.DATABASE_URL });
   await fastify.register(database, { databaseUrl: options.DATABASE_URL });
   await fastify.register(queues, { redisUrl: options.REDIS_URL, prefix: options.QUEUE_PREFIX });
   await fastify.register(cors, { origins: parseKeyList(options.CORS_ORIGINS) });
@@ -54,6 +54,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(auth, {
     keys: parseKeyList(options.API_KEYS),
     readAccess: options.READ_ACCESS ?? "public",
+    databaseUrl: options.DATABASE_URL,
   });
   await fastify.register(openapi);
   // Before the routes, so that its request timing hook sees them all.

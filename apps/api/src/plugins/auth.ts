@@ -4,6 +4,7 @@ import fp from "fastify-plugin";
 import { ApiKeyVerifier, MIN_KEY_LENGTH, type Principal } from "../auth/api-key-verifier.ts";
 import { keyFromAuthorization } from "../auth/credentials.ts";
 import { DASHBOARD_PATH } from "./bull-board.ts";
+import { databaseAddress, databaseUnavailable } from "./error-handler.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -17,6 +18,8 @@ export interface AuthOptions {
   keys: string[];
   /** `public`: reads need no key; `key`: every request but the probes needs one. */
   readAccess: "public" | "key";
+  /** DATABASE_URL, named in the 503 when a key cannot be checked. */
+  databaseUrl: string;
 }
 
 /** Always open: orchestrators probe these without credentials. */
@@ -41,6 +44,7 @@ export default fp<AuthOptions>(
       );
     }
     const verifier = new ApiKeyVerifier(app.db, { configuredKeys: options.keys });
+    const database = databaseAddress(options.databaseUrl);
     if (options.keys.length > 0) {
       // Listed by `nasvae keys list`, and revocable; the API still starts if Postgres is down.
       await seedApiKeys(app.db, options.keys).catch((error: Error) =>
@@ -95,11 +99,7 @@ export default fp<AuthOptions>(
         result = await verifier.verify(key);
       } catch (error) {
         request.log.error({ err: error }, "could not check the API key");
-        return reply.code(503).send({
-          statusCode: 503,
-          error: "Service Unavailable",
-          message: "could not check the API key: Postgres is unreachable; retry later",
-        });
+        return databaseUnavailable(reply, database);
       }
       if (result.ok) {
         request.principal = result.principal;

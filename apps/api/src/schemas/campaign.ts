@@ -166,6 +166,8 @@ export const ErrorResponse = Type.Object({
   error: Type.String(),
   message: Type.String(),
   details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  /** On a 503: the dependency that is unreachable (`postgres` or `redis`). */
+  dependency: Type.Optional(Type.String()),
 });
 
 export const CampaignListQuery = Type.Object(
