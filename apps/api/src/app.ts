@@ -33,6 +33,8 @@ export type AppOptions = Pick<
       | "READ_ACCESS"
       | "DASHBOARD_READ_ONLY"
       | "RATE_LIMIT_PER_MINUTE"
+      | "MAX_ACTIVE_CAMPAIGNS_PER_KEY"
+      | "MAX_PENDING_EVALUATIONS_PER_KEY"
       | "CORS_ORIGINS"
       | "DATASETS_DIR"
       | "TRAIN_MEMORY_LIMIT_MB"
@@ -65,6 +67,10 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
     maxBudget: options.MAX_BUDGET,
     redisUrl: options.REDIS_URL,
     trainMemoryLimitMb: options.TRAIN_MEMORY_LIMIT_MB ?? DEFAULT_TRAIN_MEMORY_LIMIT_MB,
+    quota: {
+      maxActiveCampaigns: options.MAX_ACTIVE_CAMPAIGNS_PER_KEY ?? 20,
+      maxPendingEvaluations: options.MAX_PENDING_EVALUATIONS_PER_KEY ?? 50_000,
+    },
   });
   await fastify.register(campaignControlRoutes, { redisUrl: options.REDIS_URL });
   await fastify.register(architectureRoutes);

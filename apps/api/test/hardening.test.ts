@@ -168,3 +168,98 @@ describe("issue 14: wrong keys are rate limited", () => {
     assert.equal(response.status, 200, response.body.slice(0, 200));
   });
 });
+
+describe("issue 14: per-key caps on queued work", () => {
+  let api: TestApi;
+  const OTHER_KEY = `nasvae_other_${randomBytes(16).toString("hex")}`;
+  const campaign = (evaluations: number) => ({
+    name: "cap test",
+    searchSpace: "nas-bench-201",
+    evaluator: { kind: "nas-bench-201", dataset: "cifar10" },
+    strategy: { kind: "random" },
+    budget: { evaluations },
+  });
+  const post = (key: string, evaluations: number) =>
+    api.server.inject({
+      method: "POST",
+      url: "/campaigns",
+      headers: { authorization: `Bearer ${key}` },
+      payload: campaign(evaluations),
+    });
+
+  before(async () => {
+    api = await startTestApi("api_hardening_caps", {
+      API_KEYS: `${API_KEY},${OTHER_KEY}`,
+      MAX_ACTIVE_CAMPAIGNS_PER_KEY: 3,
+      MAX_PENDING_EVALUATIONS_PER_KEY: 50,
+    });
+  });
+  after(async () => {
+    await api?.close();
+  });
+
+  test("past MAX_PENDING_EVALUATIONS_PER_KEY: 429 naming the limit and the count; nothing written", async () => {
+    assert.equal((await post(API_KEY, 20)).statusCode, 201);
+    assert.equal((await post(API_KEY, 20)).statusCode, 201);
+    const refused = await post(API_KEY, 20);
+    assert.equal(refused.statusCode, 429, refused.body);
+    const body = refused.json();
+    assert.equal(body.limit, "MAX_PENDING_EVALUATIONS_PER_KEY");
+    assert.equal(body.max, 50);
+    assert.equal(body.current, 40);
+    assert.match(body.message, /MAX_PENDING_EVALUATIONS_PER_KEY is 50: .*40 evaluations pending/);
+    assert.equal(await api.database.db.campaign.count(), 2);
+    assert.equal(await api.redis.queues.byName.campaigns.count(), 2);
+    // What still fits is accepted.
+    assert.equal((await post(API_KEY, 10)).statusCode, 201);
+  });
+
+  test("past MAX_ACTIVE_CAMPAIGNS_PER_KEY: 429; another key has its own allowance", async () => {
+    const refused = await post(API_KEY, 1);
+    assert.equal(refused.statusCode, 429, refused.body);
+    assert.equal(refused.json().limit, "MAX_ACTIVE_CAMPAIGNS_PER_KEY");
+    assert.equal(refused.json().current, 3);
+    assert.match(refused.json().message, /MAX_ACTIVE_CAMPAIGNS_PER_KEY is 3/);
+    assert.equal((await post(OTHER_KEY, 1)).statusCode, 201);
+  });
+
+  test("an ended campaign frees its place", async () => {
+    const [first] = await api.database.db.campaign.findMany({
+      where: { status: "queued" },
+      orderBy: { createdAt: "asc" },
+      take: 1,
+    });
+    const cancel = await api.server.inject({
+      method: "POST",
+      url: `/campaigns/${first?.id}/cancel`,
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
+    assert.equal(cancel.statusCode, 200, cancel.body);
+    assert.equal((await post(API_KEY, 20)).statusCode, 201);
+  });
+
+  test("requests racing each other cannot all pass the same check", async () => {
+    const key = `nasvae_race_${randomBytes(16).toString("hex")}`;
+    const racing = await startTestApi("api_hardening_race", {
+      API_KEYS: key,
+      MAX_ACTIVE_CAMPAIGNS_PER_KEY: 2,
+    });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          racing.server.inject({
+            method: "POST",
+            url: "/campaigns",
+            headers: { authorization: `Bearer ${key}` },
+            payload: campaign(5),
+          }),
+        ),
+      );
+      const statuses = answers.map((a) => a.statusCode).sort();
+      assert.deepEqual(statuses, [201, 201, 429, 429, 429, 429, 429, 429]);
+      assert.equal(await racing.database.db.campaign.count(), 2);
+    } finally {
+      await racing.close();
+    }
+  });
+});

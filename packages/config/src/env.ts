@@ -50,6 +50,10 @@ export const envFields = {
   READ_ACCESS: Type.Union([Type.Literal("public"), Type.Literal("key")], { default: "public" }),
   /** API: bull-board at /admin/queues shows jobs without retry/clean/remove buttons. */
   DASHBOARD_READ_ONLY: Type.Boolean({ default: false }),
+  /** API: campaigns one key may have queued, running or paused at once. */
+  MAX_ACTIVE_CAMPAIGNS_PER_KEY: Type.Integer({ minimum: 1, default: 20 }),
+  /** API: evaluations one key's active campaigns may have yet to record, all together. */
+  MAX_PENDING_EVALUATIONS_PER_KEY: Type.Integer({ minimum: 1, default: 50_000 }),
   /** API: requests per minute per key (or per address without one). */
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
   /**

@@ -20,6 +20,8 @@ export interface Principal {
   keyId: string | null;
   name: string;
   prefix: string;
+  /** sha256 of the key (as in api_keys.key_hash): what per-key caps count by. */
+  keyHash: string;
 }
 
 export type Verification =
@@ -68,13 +70,16 @@ export class ApiKeyVerifier {
       return {
         ok: true,
         principal: row
-          ? { keyId: row.id, name: row.name, prefix: row.prefix }
+          ? { keyId: row.id, name: row.name, prefix: row.prefix, keyHash: hash }
           : this.fromSetting(key),
       };
     }
     if (row && row.source === "cli") {
       this.touch(row.id);
-      return { ok: true, principal: { keyId: row.id, name: row.name, prefix: row.prefix } };
+      return {
+        ok: true,
+        principal: { keyId: row.id, name: row.name, prefix: row.prefix, keyHash: hash },
+      };
     }
     return { ok: false, reason: "unknown" };
   }
@@ -95,7 +100,12 @@ export class ApiKeyVerifier {
 
   private fromSetting(key: string): Principal {
     const index = this.configured.get(hashApiKey(key)) ?? 0;
-    return { keyId: null, name: `API_KEYS[${index}]`, prefix: key.slice(0, 12) };
+    return {
+      keyId: null,
+      name: `API_KEYS[${index}]`,
+      prefix: key.slice(0, 12),
+      keyHash: hashApiKey(key),
+    };
   }
 
   private async lookup(hash: string): Promise<ApiKeyInfo | null> {

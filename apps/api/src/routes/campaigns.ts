@@ -1,5 +1,6 @@
 import {
-  createCampaign,
+  type CampaignQuota,
+  createCampaignWithinQuota,
   deleteCampaign,
   findCampaign,
   findParetoFront,
@@ -43,6 +44,8 @@ export interface CampaignRoutesOptions {
   redisUrl: string;
   /** TRAIN_MEMORY_LIMIT_MB: train specs estimated above it are refused. */
   trainMemoryLimitMb: number;
+  /** Per-key caps on queued work. */
+  quota: CampaignQuota;
 }
 
 class HttpError extends Error {
@@ -114,16 +117,40 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
         body.budget.evaluations,
         options.trainMemoryLimitMb,
       );
-      const campaign = await createCampaign(app.db, {
-        name: body.name ?? `campaign ${new Date().toISOString()}`,
-        searchSpace: body.searchSpace,
-        evaluator: { ...evaluator },
-        evaluatorFingerprint: await evaluatorFingerprint(evaluator),
-        strategy: { ...(body.strategy ?? DEFAULT_STRATEGY) },
-        budgetEvaluations: body.budget.evaluations,
-        roundSize: body.budget.perRound ?? DEFAULT_ROUND_SIZE,
-        seed: body.seed ?? Math.floor(Math.random() * 2 ** 31),
-      });
+      const owner = request.principal;
+      if (!owner) throw new HttpError(401, "creating a campaign needs an API key");
+      const created = await createCampaignWithinQuota(
+        app.db,
+        {
+          ownerKeyHash: owner.keyHash,
+          name: body.name ?? `campaign ${new Date().toISOString()}`,
+          searchSpace: body.searchSpace,
+          evaluator: { ...evaluator },
+          evaluatorFingerprint: await evaluatorFingerprint(evaluator),
+          strategy: { ...(body.strategy ?? DEFAULT_STRATEGY) },
+          budgetEvaluations: body.budget.evaluations,
+          roundSize: body.budget.perRound ?? DEFAULT_ROUND_SIZE,
+          seed: body.seed ?? Math.floor(Math.random() * 2 ** 31),
+        },
+        options.quota,
+      );
+      if ("refused" in created) {
+        const { limit, max, current, requested } = created.refused;
+        const what =
+          limit === "MAX_ACTIVE_CAMPAIGNS_PER_KEY"
+            ? `this key has ${current} active campaigns (queued, running or paused), the most allowed`
+            : `this key's active campaigns have ${current} evaluations pending, and this one asks for ${requested} more`;
+        request.log.info({ limit, max, current, requested }, "campaign refused: per-key cap");
+        return reply.code(429).send({
+          statusCode: 429,
+          error: "Too Many Requests",
+          message: `${limit} is ${max}: ${what}; wait for campaigns to end or cancel some`,
+          limit,
+          max,
+          current,
+        });
+      }
+      const campaign = created.campaign;
       try {
         await app.queues.add(startCampaignJob, { campaignId: campaign.id });
       } catch (error) {

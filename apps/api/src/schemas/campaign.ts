@@ -168,6 +168,10 @@ export const ErrorResponse = Type.Object({
   details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
   /** On a 503: the dependency that is unreachable (`postgres` or `redis`). */
   dependency: Type.Optional(Type.String()),
+  /** On a 429 from a per-key cap: the setting, its value and the key's current count. */
+  limit: Type.Optional(Type.String()),
+  max: Type.Optional(Type.Integer()),
+  current: Type.Optional(Type.Integer()),
 });
 
 export const CampaignListQuery = Type.Object(

@@ -16,6 +16,76 @@ export function createCampaign(db: Database, campaign: NewCampaign): Promise<Cam
   return db.campaign.create({ data: campaign });
 }
 
+/** Per-key caps on queued work (MAX_ACTIVE_CAMPAIGNS_PER_KEY, MAX_PENDING_EVALUATIONS_PER_KEY). */
+export interface CampaignQuota {
+  maxActiveCampaigns: number;
+  maxPendingEvaluations: number;
+}
+
+/** What a key has queued: campaigns not ended, and evaluations they have yet to record. */
+export interface QueuedWork {
+  activeCampaigns: number;
+  pendingEvaluations: number;
+}
+
+export type QuotaRefusal = {
+  limit: "MAX_ACTIVE_CAMPAIGNS_PER_KEY" | "MAX_PENDING_EVALUATIONS_PER_KEY";
+  max: number;
+  current: number;
+  requested: number;
+};
+
+/** The campaigns of a key that are queued, running or paused, and their unrecorded evaluations. */
+export async function queuedWorkOf(db: Database, ownerKeyHash: string): Promise<QueuedWork> {
+  const rows = await db.$queryRaw<{ active: number; pending: number }[]>`
+    SELECT count(*)::int AS active,
+           COALESCE(sum(GREATEST(c.budget_evaluations - (
+             SELECT count(*) FROM trials t WHERE t.campaign_id = c.id AND t.status = 'completed'
+           ), 0)), 0)::int AS pending
+    FROM campaigns c
+    WHERE c.owner_key_hash = ${ownerKeyHash}
+      AND c.status IN ('queued', 'running', 'paused')`;
+  const row = rows[0];
+  return { activeCampaigns: row?.active ?? 0, pendingEvaluations: row?.pending ?? 0 };
+}
+
+/**
+ * Creates the campaign if its key stays within the quota, else writes nothing and says which
+ * limit it would pass. Checked and written under a per-key advisory lock, so that requests racing
+ * each other cannot all pass the same check.
+ */
+export function createCampaignWithinQuota(
+  db: Database,
+  campaign: NewCampaign & { ownerKeyHash: string },
+  quota: CampaignQuota,
+): Promise<{ campaign: Campaign } | { refused: QuotaRefusal }> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`campaign-quota:${campaign.ownerKeyHash}`}, 0))`;
+    const work = await queuedWorkOf(tx as unknown as Database, campaign.ownerKeyHash);
+    if (work.activeCampaigns + 1 > quota.maxActiveCampaigns) {
+      return {
+        refused: {
+          limit: "MAX_ACTIVE_CAMPAIGNS_PER_KEY",
+          max: quota.maxActiveCampaigns,
+          current: work.activeCampaigns,
+          requested: 1,
+        },
+      };
+    }
+    if (work.pendingEvaluations + campaign.budgetEvaluations > quota.maxPendingEvaluations) {
+      return {
+        refused: {
+          limit: "MAX_PENDING_EVALUATIONS_PER_KEY",
+          max: quota.maxPendingEvaluations,
+          current: work.pendingEvaluations,
+          requested: campaign.budgetEvaluations,
+        },
+      };
+    }
+    return { campaign: await tx.campaign.create({ data: campaign }) };
+  });
+}
+
 export function deleteCampaign(db: Database, id: string): Promise<unknown> {
   return db.campaign.delete({ where: { id } });
 }
