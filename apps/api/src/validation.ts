@@ -23,11 +23,41 @@ export class RequestValidationError extends Error {
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const validator = Compile(schema);
   const part = httpPart ?? "body";
+  const integerFields = part === "body" ? [] : integerProperties(schema);
   return (input: unknown) => {
     try {
+      if (part !== "body") {
+        // Conversion would read "1.5" as 1, "0x10" as 16 and "1e19" as a number Postgres cannot
+        // take: an integer in a query or a path is decimal digits, nothing else.
+        const bad = integerFields.filter((name) => {
+          const raw = (input as Record<string, unknown> | undefined)?.[name];
+          return raw !== undefined && !(typeof raw === "string" && /^-?[0-9]{1,16}$/.test(raw));
+        });
+        if (bad.length > 0) {
+          return {
+            error: new RequestValidationError(
+              bad.map((name) => ({
+                field: `${part}.${name}`,
+                message: "must be an integer written in decimal digits",
+              })),
+            ),
+          };
+        }
+      }
       const converted = part === "body" ? input : Value.Convert(schema, input);
       const value = Value.Default(schema, Value.Clone(converted));
-      if (validator.Check(value)) return { value };
+      if (validator.Check(value)) {
+        // PostgreSQL cannot store NUL in text or JSON: a 400, not a 500 from the INSERT.
+        const nul = part === "body" ? pathOfNul(value, "") : null;
+        if (nul !== null) {
+          return {
+            error: new RequestValidationError([
+              { field: `${part}${nul}`, message: "must not contain the NUL character (\\u0000)" },
+            ]),
+          };
+        }
+        return { value };
+      }
       return { error: new RequestValidationError(describe(part, [...validator.Errors(value)])) };
     } catch (error) {
       // Cloning and checking recurse: absurdly deep JSON overflows the stack. That is bad input.
@@ -77,4 +107,33 @@ function describe(part: string, errors: TLocalizedValidationError[]) {
     }
   }
   return details.length > 0 ? details : [{ field: part, message: "is invalid" }];
+}
+
+/** Top-level properties of an object schema that are integers (query and path parameters). */
+function integerProperties(schema: TSchema): string[] {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties;
+  if (!properties) return [];
+  return Object.entries(properties)
+    .filter(([, property]) => property.type === "integer")
+    .map(([name]) => name);
+}
+
+/** The path (`.name`, `.a.b`) of the first string holding a NUL, keys included; null if none. */
+function pathOfNul(value: unknown, path: string): string | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = pathOfNul(value[i], `${path}.${i}`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (typeof value === "object" && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes("\u0000")) return `${path}.${key.replaceAll("\u0000", "\\u0000")}`;
+      const found = pathOfNul(item, `${path}.${key}`);
+      if (found !== null) return found;
+    }
+  }
+  return null;
 }

@@ -263,3 +263,82 @@ describe("issue 14: per-key caps on queued work", () => {
     }
   });
 });
+
+describe("issue 14: hostile names and numbers are 400s, never 500s", () => {
+  let api: TestApi;
+  let id: string;
+  const headers = { authorization: `Bearer ${API_KEY}` };
+  const body = {
+    name: "numbers",
+    searchSpace: "nas-bench-201",
+    evaluator: { kind: "nas-bench-201", dataset: "cifar10" },
+    strategy: { kind: "random" },
+    budget: { evaluations: 10 },
+  };
+
+  before(async () => {
+    api = await startTestApi("api_hardening_input", { API_KEYS: API_KEY });
+    const created = await api.server.inject({
+      method: "POST",
+      url: "/campaigns",
+      headers,
+      payload: body,
+    });
+    id = created.json().id;
+  });
+  after(async () => {
+    await api?.close();
+  });
+
+  test("a NUL in the name (or any string) is a 400 naming the field; nothing written", async () => {
+    for (const payload of [
+      { ...body, name: "a\u0000b" },
+      { ...body, evaluator: { kind: "nas-bench-201", dataset: "cifar\u000010" } },
+    ]) {
+      const response = await api.server.inject({
+        method: "POST",
+        url: "/campaigns",
+        headers,
+        payload,
+      });
+      assert.equal(response.statusCode, 400, response.body);
+      assert.match(response.json().message, /body\.(name|evaluator\.dataset)/);
+    }
+    assert.equal(await api.database.db.campaign.count(), 1);
+  });
+
+  const queries = [
+    "/campaigns?offset=1e19",
+    "/campaigns?offset=9007199254740992",
+    "/campaigns?offset=2147483648",
+    "/campaigns?limit=1.5",
+    "/campaigns?limit=0x10",
+    "/campaigns?limit=%2010",
+    "/campaigns?limit=",
+    "/campaigns?offset=-1",
+    "/campaigns?limit=1&limit=2",
+    "/campaigns/ID/evaluations?offset=1e19",
+    "/campaigns/ID/evaluations?limit=0x10",
+    "/campaigns/ID/rounds?fromRound=2147483648",
+    "/campaigns/ID/rounds?fromRound=1.0",
+  ];
+  for (const query of queries) {
+    test(`GET ${query} is a 400 naming the parameter`, async () => {
+      const response = await api.server.inject({ method: "GET", url: query.replace("ID", id) });
+      assert.equal(response.statusCode, 400, response.body);
+      assert.match(response.json().message, /querystring\.(limit|offset|fromRound)/);
+    });
+  }
+
+  test("integers within the bounds still work", async () => {
+    for (const query of [
+      "/campaigns?limit=10&offset=0",
+      "/campaigns?offset=2147483647",
+      `/campaigns/${id}/rounds?fromRound=2147483647`,
+      `/campaigns/${id}/evaluations?limit=1000`,
+    ]) {
+      const response = await api.server.inject({ method: "GET", url: query });
+      assert.equal(response.statusCode, 200, `${query}: ${response.body}`);
+    }
+  });
+});

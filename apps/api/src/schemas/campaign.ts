@@ -3,6 +3,9 @@ import { StrategySpecSchema } from "@nasvae/strategies";
 import Type, { type Static } from "typebox";
 import { EvaluatorBody } from "./evaluator.ts";
 
+/** The largest offset or index a query takes: PostgreSQL's 32-bit integer. */
+export const MAX_INT4 = 2 ** 31 - 1;
+
 /** The strategy of a campaign that does not name one: the paper's method. */
 export const DEFAULT_STRATEGY = { kind: "graph-vae" } as const;
 
@@ -156,7 +159,7 @@ export const EvaluationQuery = Type.Object(
     /** recorded (default): as results arrived; accuracy: best validation first; flops: cheapest first. */
     sort: Type.Enum(["recorded", "accuracy", "flops"], { default: "recorded" }),
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    offset: Type.Integer({ minimum: 0, maximum: MAX_INT4, default: 0 }),
   },
   { additionalProperties: false },
 );
@@ -178,7 +181,7 @@ export const CampaignListQuery = Type.Object(
   {
     status: Type.Optional(Type.Enum([...CAMPAIGN_STATUSES])),
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    offset: Type.Integer({ minimum: 0, maximum: MAX_INT4, default: 0 }),
   },
   { additionalProperties: false },
 );

@@ -60,7 +60,12 @@ export const RoundList = Type.Object({ items: Type.Array(RoundItem) });
 export const RoundQuery = Type.Object(
   {
     /** Pollers keep the rounds that have completed and ask only for the ones after. */
-    fromRound: Type.Integer({ minimum: 0, default: 0, description: "first round index listed" }),
+    fromRound: Type.Integer({
+      minimum: 0,
+      maximum: 2 ** 31 - 1,
+      default: 0,
+      description: "first round index listed",
+    }),
   },
   { additionalProperties: false },
 );
