@@ -20,12 +20,29 @@ const hidden = new Set([
   "res",
 ]);
 
+/**
+ * C0 and C1 control characters, DEL and the Unicode line separators, written as escapes: a
+ * campaign name (or any logged string) must not move the cursor, clear the terminal, colour it
+ * or start a fake log line.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (char) => {
+    const code = char.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
 export function formatLogLine(name: string, line: string): string {
   let entry: Record<string, unknown>;
   try {
     entry = JSON.parse(line);
   } catch {
-    return `${name.padEnd(12)} ${line}`;
+    return `${name.padEnd(12)} ${escapeControl(line)}`;
   }
   const time = new Date(typeof entry.time === "number" ? entry.time : Date.now())
     .toISOString()
@@ -38,5 +55,7 @@ export function formatLogLine(name: string, line: string): string {
         `${key}=${typeof value === "object" ? JSON.stringify(value) : String(value)}`,
     )
     .join(" ");
-  return `${time} ${name.padEnd(12)} ${level.padEnd(5)} ${entry.msg ?? ""} ${fields}`.trimEnd();
+  return escapeControl(
+    `${time} ${name.padEnd(12)} ${level.padEnd(5)} ${entry.msg ?? ""} ${fields}`.trimEnd(),
+  );
 }
