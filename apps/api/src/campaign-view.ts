@@ -8,6 +8,7 @@ import {
   type TrialWithResult,
 } from "@nasvae/db";
 import { type CellGraph, cellGraph } from "@nasvae/search-space";
+import { publicError } from "./public-error.ts";
 import type { CampaignResponse } from "./schemas/campaign.ts";
 
 /** The campaign as GET /campaigns/:id shows it: settings, progress and best result so far. */
@@ -77,7 +78,7 @@ function toView(
         }
       : null,
     model,
-    error: campaign.error,
+    error: publicError(campaign.error),
     createdAt: campaign.createdAt.toISOString(),
     startedAt: campaign.startedAt?.toISOString() ?? null,
     finishedAt: campaign.finishedAt?.toISOString() ?? null,

@@ -342,3 +342,48 @@ describe("issue 14: hostile names and numbers are 400s, never 500s", () => {
     }
   });
 });
+
+describe("issue 14: public error fields show no host paths", () => {
+  let api: TestApi;
+  const root = new URL("../../../", import.meta.url).pathname;
+
+  before(async () => {
+    api = await startTestApi("api_hardening_paths_err", { API_KEYS: API_KEY });
+  });
+  after(async () => {
+    await api?.close();
+  });
+
+  test("a campaign's error: project paths made relative, other absolute paths cut to their name", async () => {
+    const created = await api.server.inject({
+      method: "POST",
+      url: "/campaigns",
+      headers: { authorization: `Bearer ${API_KEY}` },
+      payload: {
+        searchSpace: "nas-bench-201",
+        evaluator: { kind: "nas-bench-201", dataset: "cifar10" },
+        strategy: { kind: "random" },
+        budget: { evaluations: 10 },
+      },
+    });
+    const id = created.json().id as string;
+    const stored =
+      `missing files: /srv/secret/datasets/cifar-10-batches-bin/data_batch_1.bin, ` +
+      `at ${root}packages/evaluators/src/table.ts:12:5 (file://${root}apps/worker/src/main.ts); ` +
+      `see https://example.org/docs/datasets and /home/alice/.cache/x`;
+    await api.database.db.campaign.update({
+      where: { id },
+      data: { status: "failed", error: stored },
+    });
+    const shown = (await api.server.inject({ method: "GET", url: `/campaigns/${id}` })).json()
+      .error as string;
+    assert.equal(
+      shown,
+      "missing files: data_batch_1.bin, at packages/evaluators/src/table.ts:12:5 " +
+        "(apps/worker/src/main.ts); see https://example.org/docs/datasets and x",
+    );
+    assert.ok(!shown.includes(root) && !shown.includes("/srv/") && !shown.includes("/home/"));
+    const listed = (await api.server.inject({ method: "GET", url: "/campaigns" })).json();
+    assert.equal(listed.items[0].error, shown);
+  });
+});

@@ -2,6 +2,7 @@ import { findCampaign, listRoundsWithResults, type RoundWithResults } from "@nas
 import type { FastifyPluginAsync } from "fastify";
 import type { Static } from "typebox";
 import { isUuid } from "../ids.ts";
+import { publicError } from "../public-error.ts";
 import { CampaignParams, ErrorResponse } from "../schemas/campaign.ts";
 import { type RoundItem, RoundList, RoundQuery } from "../schemas/rounds.ts";
 
@@ -60,7 +61,7 @@ function roundItem(round: RoundWithResults): Static<typeof RoundItem> {
       testAccuracy: trial.evaluation?.testAccuracy ?? null,
       flops: trial.evaluation?.flops ?? null,
       params: trial.evaluation?.params ?? null,
-      error: trial.error,
+      error: publicError(trial.error),
       finishedAt: trial.finishedAt?.toISOString() ?? null,
     })),
   };
