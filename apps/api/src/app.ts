@@ -11,6 +11,7 @@ import metrics from "./plugins/metrics.ts";
 import openapi from "./plugins/openapi.ts";
 import queues from "./plugins/queues.ts";
 import rateLimit from "./plugins/rate-limit.ts";
+import securityHeaders from "./plugins/security-headers.ts";
 import { architectureRoutes } from "./routes/architectures.ts";
 import { campaignControlRoutes } from "./routes/campaign-control.ts";
 import { campaignRoutes } from "./routes/campaigns.ts";
@@ -45,6 +46,7 @@ export type AppOptions = Pick<
 export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   fastify.setValidatorCompiler(validatorCompiler);
   await fastify.register(errorHandler, { databaseUrl: options.DATABASE_URL });
+  await fastify.register(securityHeaders);
   await fastify.register(database, { databaseUrl: options.DATABASE_URL });
   await fastify.register(queues, { redisUrl: options.REDIS_URL, prefix: options.QUEUE_PREFIX });
   await fastify.register(cors, { origins: parseKeyList(options.CORS_ORIGINS) });

@@ -2,8 +2,10 @@
 // API on real services (PostgreSQL and Redis), with the paths sent as they are.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
+import { type Browser, chromium } from "playwright-core";
 import { startTestApi, type TestApi } from "./support.ts";
 
 const API_KEY = `nasvae_test_${randomBytes(16).toString("hex")}`;
@@ -385,5 +387,91 @@ describe("issue 14: public error fields show no host paths", () => {
     assert.ok(!shown.includes(root) && !shown.includes("/srv/") && !shown.includes("/home/"));
     const listed = (await api.server.inject({ method: "GET", url: "/campaigns" })).json();
     assert.equal(listed.items[0].error, shown);
+  });
+});
+
+describe("issue 14: security headers, and the dashboard and pages still work under them", () => {
+  let api: TestApi;
+  let base: string;
+  let browser: Browser | undefined;
+  const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+  before(async () => {
+    api = await startTestApi("api_hardening_headers", { API_KEYS: API_KEY });
+    await api.server.listen({ port: 0, host: "127.0.0.1" });
+    base = `http://127.0.0.1:${(api.server.server.address() as net.AddressInfo).port}`;
+  });
+  after(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  test("JSON answers: nosniff, no framing, a CSP that allows nothing", async () => {
+    for (const url of ["/campaigns", "/no-such-route", "/livez"]) {
+      const response = await fetch(`${base}${url}`);
+      assert.equal(response.headers.get("x-content-type-options"), "nosniff", url);
+      assert.equal(response.headers.get("x-frame-options"), "DENY", url);
+      const csp = response.headers.get("content-security-policy") ?? "";
+      assert.match(csp, /default-src 'none'/, url);
+      assert.match(csp, /frame-ancestors 'none'/, url);
+    }
+  });
+
+  test("the dashboard: a CSP of its own, no outside font, its assets served with real types", async () => {
+    const auth = { authorization: `Bearer ${API_KEY}` };
+    const page = await fetch(`${base}/admin/queues`, { headers: auth });
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get("x-content-type-options"), "nosniff");
+    assert.equal(page.headers.get("x-frame-options"), "DENY");
+    const csp = page.headers.get("content-security-policy") ?? "";
+    assert.match(csp, /script-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.doesNotMatch(csp, /googleapis|https:/);
+    const html = await page.text();
+    assert.doesNotMatch(html, /fonts\.googleapis\.com/);
+    // Under nosniff a script must come with a script type, a stylesheet with text/css.
+    const assets = [...html.matchAll(/(?:src|href)="(static\/[^"]+\.(?:js|css))"/g)].map(
+      (m) => m[1],
+    );
+    assert.ok(assets.length >= 2, html);
+    for (const asset of assets) {
+      const response = await fetch(`${base}/admin/queues/${asset}`, { headers: auth });
+      assert.equal(response.status, 200, asset);
+      const type = response.headers.get("content-type") ?? "";
+      assert.match(type, asset?.endsWith(".js") ? /javascript/ : /text\/css/, asset);
+    }
+  });
+
+  test("in Chromium: the dashboard lists the queues and the pages load, with no CSP violation", async (t) => {
+    if (!existsSync(CHROMIUM)) {
+      t.skip(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+      return;
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu"],
+    });
+    const context = await browser.newContext({
+      httpCredentials: { username: "me", password: API_KEY },
+    });
+    const page = await context.newPage();
+    const violations: string[] = [];
+    const outside: string[] = [];
+    page.on("console", (message) => {
+      if (/Content.Security.Policy|Refused to/i.test(message.text()))
+        violations.push(message.text());
+    });
+    page.on("request", (request) => {
+      if (!request.url().startsWith(base)) outside.push(request.url());
+    });
+    await page.goto(`${base}/admin/queues`);
+    for (const queue of ["campaigns", "rounds", "evaluations"]) {
+      await page.getByText(queue, { exact: false }).first().waitFor({ timeout: 20_000 });
+    }
+    await page.goto(`${base}/`);
+    await page.locator("table, main").first().waitFor({ timeout: 20_000 });
+    await page.waitForLoadState("networkidle");
+    assert.deepEqual(violations, []);
+    assert.deepEqual(outside, []);
   });
 });
