@@ -43,9 +43,11 @@ export function localApiKeys(setting: string): {
     .split(",")
     .map((key) => key.trim())
     .find((key) => key.length > 0);
-  if (first) return { API_KEYS: setting, key: first, generated: false };
+  // An `admin:` entry (may use the dashboard's actions) is sent without its mark.
+  if (first) return { API_KEYS: setting, key: first.replace(/^admin:/, ""), generated: false };
+  // The run's own key: its operator is its admin.
   const key = `nasvae_local_${randomBytes(24).toString("base64url")}`;
-  return { API_KEYS: key, key, generated: true };
+  return { API_KEYS: `admin:${key}`, key, generated: true };
 }
 
 export interface StackOptions {

@@ -1,6 +1,6 @@
 import { DEFAULT_TRAIN_MEMORY_LIMIT_MB } from "@nasvae/evaluators";
 import type { FastifyPluginAsync } from "fastify";
-import { parseKeyList } from "./auth/credentials.ts";
+import { parseApiKeys, parseKeyList } from "./auth/credentials.ts";
 import type { ApiConfig } from "./config.ts";
 import auth from "./plugins/auth.ts";
 import bullBoard from "./plugins/bull-board.ts";
@@ -56,7 +56,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
     prefix: options.QUEUE_PREFIX,
   });
   await fastify.register(auth, {
-    keys: parseKeyList(options.API_KEYS),
+    ...parseApiKeys(options.API_KEYS),
     readAccess: options.READ_ACCESS ?? "public",
     databaseUrl: options.DATABASE_URL,
   });

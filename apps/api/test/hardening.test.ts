@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
+import { createApiKey } from "@nasvae/db";
 import { type Browser, chromium } from "playwright-core";
 import { startTestApi, type TestApi } from "./support.ts";
 
@@ -473,5 +474,70 @@ describe("issue 14: security headers, and the dashboard and pages still work und
     await page.waitForLoadState("networkidle");
     assert.deepEqual(violations, []);
     assert.deepEqual(outside, []);
+  });
+});
+
+describe("issue 14: the dashboard's actions need an admin key", () => {
+  let api: TestApi;
+  const ADMIN_KEY = `nasvae_admin_${randomBytes(16).toString("hex")}`;
+  const pause = (key: string | null) =>
+    api.server.inject({
+      method: "PUT",
+      url: "/admin/queues/api/queues/pause",
+      headers: key ? { authorization: `Bearer ${key}` } : {},
+    });
+
+  before(async () => {
+    api = await startTestApi("api_hardening_admin", { API_KEYS: `${API_KEY},admin:${ADMIN_KEY}` });
+  });
+  after(async () => {
+    await api?.close();
+  });
+
+  test("a campaign key may look but not act; an admin: entry of API_KEYS may act", async () => {
+    const look = await api.server.inject({
+      method: "GET",
+      url: "/admin/queues/api/queues",
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
+    assert.equal(look.statusCode, 200);
+    const refused = await pause(API_KEY);
+    assert.equal(refused.statusCode, 403, refused.body);
+    assert.match(refused.json().message, /need an admin key.*keys create --admin/);
+    for (const url of [
+      "/admin/queues/api/queues/campaigns/clean/completed",
+      "/admin/queues/api/queues/campaigns/empty",
+      "/admin/queues/api/queues/campaigns/retry/failed",
+    ]) {
+      const response = await api.server.inject({
+        method: "PUT",
+        url,
+        headers: { authorization: `Bearer ${API_KEY}` },
+      });
+      assert.equal(response.statusCode, 403, `${url}: ${response.body}`);
+    }
+    assert.ok(!(await api.redis.queues.byName.campaigns.isPaused()));
+    assert.equal((await pause(null)).statusCode, 401);
+    const allowed = await pause(ADMIN_KEY);
+    assert.equal(allowed.statusCode, 200, allowed.body);
+    assert.ok(await api.redis.queues.byName.campaigns.isPaused());
+    await api.redis.queues.byName.campaigns.resume();
+    // The seeded row records the scope, for `nasvae keys list`.
+    const rows = await api.database.db.apiKey.findMany({ orderBy: { name: "asc" } });
+    assert.deepEqual(
+      rows.map((row) => [row.name, row.admin]),
+      [
+        ["API_KEYS[0]", false],
+        ["API_KEYS[1]", true],
+      ],
+    );
+  });
+
+  test("keys made by `keys create`: only an admin one may act", async () => {
+    const plain = await createApiKey(api.database.db, { name: "plain" });
+    const admin = await createApiKey(api.database.db, { name: "operator", admin: true });
+    assert.equal((await pause(plain.key)).statusCode, 403);
+    assert.equal((await pause(admin.key)).statusCode, 200);
+    await api.redis.queues.byName.campaigns.resume();
   });
 });

@@ -570,16 +570,30 @@ describe("nasvae CLI", () => {
     const listed = await nasvae(["keys", "list"], env);
     assert.equal(listed.code, 0, listed.stderr);
     const lines = listed.stdout.trimEnd().split("\n");
-    assert.match(lines[0] as string, /^ID +NAME +PREFIX +SOURCE +CREATED +LAST USED +STATUS$/);
+    assert.match(
+      lines[0] as string,
+      /^ID +NAME +PREFIX +SOURCE +SCOPE +CREATED +LAST USED +STATUS$/,
+    );
     const row = lines.find((line) => line.includes("ci pipeline"));
     assert.ok(row, listed.stdout);
     assert.ok(row.includes(`${key.slice(0, 12)}…`));
-    assert.match(row, / cli +\d{4}-\d\d-\d\d \d\d:\d\d +never +active$/);
+    assert.match(row, / cli +campaigns +\d{4}-\d\d-\d\d \d\d:\d\d +never +active$/);
     assert.ok(
       lines.some((line) => /API_KEYS\[0\] .* env /.test(line)),
       "the configured key",
     );
     assert.ok(!listed.stdout.includes(key), "never the key itself");
+
+    // --admin makes a key that may use the dashboard's actions; the list says which.
+    const admin = await nasvae(["keys", "create", "--name", "operator", "--admin"], env);
+    assert.equal(admin.code, 0, admin.stderr);
+    assert.match(admin.stderr, /created admin key "operator"/);
+    const adminRow = (await nasvae(["keys", "list"], env)).stdout
+      .split("\n")
+      .find((line) => line.includes("operator"));
+    assert.match(adminRow ?? "", / cli +admin +/);
+    const stored = await database.db.apiKey.findFirstOrThrow({ where: { name: "operator" } });
+    assert.equal(stored.admin, true);
 
     const [info] = JSON.parse(
       (await nasvae(["keys", "list", "--format", "json"], env)).stdout,

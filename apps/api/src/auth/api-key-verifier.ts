@@ -9,6 +9,8 @@ import {
 export interface ApiKeyVerifierOptions {
   /** Keys from the API_KEYS setting, in clear (only their hashes are kept). */
   configuredKeys: string[];
+  /** Those of them marked `admin:` in the setting. */
+  adminKeys?: string[];
   /** How long a lookup is trusted before Postgres is asked again. Default: 30 s. */
   cacheMs?: number;
   /** Shortest interval between two `last_used_at` writes for one key. Default: 60 s. */
@@ -22,6 +24,8 @@ export interface Principal {
   prefix: string;
   /** sha256 of the key (as in api_keys.key_hash): what per-key caps count by. */
   keyHash: string;
+  /** May use the queue dashboard's actions. */
+  admin: boolean;
 }
 
 export type Verification =
@@ -39,6 +43,7 @@ export const MIN_KEY_LENGTH = 16;
  */
 export class ApiKeyVerifier {
   private readonly configured: Map<string, number>;
+  private readonly adminHashes: Set<string>;
   private readonly cache = new Map<string, { at: number; row: ApiKeyInfo | null }>();
   private readonly touchedAt = new Map<string, number>();
   private readonly cacheMs: number;
@@ -49,6 +54,7 @@ export class ApiKeyVerifier {
     options: ApiKeyVerifierOptions,
   ) {
     this.configured = new Map(options.configuredKeys.map((key, i) => [hashApiKey(key), i]));
+    this.adminHashes = new Set((options.adminKeys ?? []).map(hashApiKey));
     this.cacheMs = options.cacheMs ?? 30_000;
     this.touchIntervalMs = options.touchIntervalMs ?? 60_000;
   }
@@ -70,7 +76,13 @@ export class ApiKeyVerifier {
       return {
         ok: true,
         principal: row
-          ? { keyId: row.id, name: row.name, prefix: row.prefix, keyHash: hash }
+          ? {
+              keyId: row.id,
+              name: row.name,
+              prefix: row.prefix,
+              keyHash: hash,
+              admin: this.adminHashes.has(hash),
+            }
           : this.fromSetting(key),
       };
     }
@@ -78,7 +90,13 @@ export class ApiKeyVerifier {
       this.touch(row.id);
       return {
         ok: true,
-        principal: { keyId: row.id, name: row.name, prefix: row.prefix, keyHash: hash },
+        principal: {
+          keyId: row.id,
+          name: row.name,
+          prefix: row.prefix,
+          keyHash: hash,
+          admin: row.admin,
+        },
       };
     }
     return { ok: false, reason: "unknown" };
@@ -105,6 +123,7 @@ export class ApiKeyVerifier {
       name: `API_KEYS[${index}]`,
       prefix: key.slice(0, 12),
       keyHash: hashApiKey(key),
+      admin: this.adminHashes.has(hashApiKey(key)),
     };
   }
 

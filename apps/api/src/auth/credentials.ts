@@ -23,3 +23,22 @@ export function parseKeyList(setting: string | undefined): string[] {
     .map((key) => key.trim())
     .filter((key) => key.length > 0);
 }
+
+/** The `admin:` mark of an API_KEYS entry: that key may use the dashboard's actions. */
+const ADMIN_MARK = "admin:";
+
+/** API_KEYS split into keys, and those of them marked `admin:KEY` (the mark removed). */
+export function parseApiKeys(setting: string | undefined): { keys: string[]; adminKeys: string[] } {
+  const keys: string[] = [];
+  const adminKeys: string[] = [];
+  for (const entry of parseKeyList(setting)) {
+    if (entry.startsWith(ADMIN_MARK)) {
+      const key = entry.slice(ADMIN_MARK.length).trim();
+      keys.push(key);
+      adminKeys.push(key);
+    } else {
+      keys.push(entry);
+    }
+  }
+  return { keys, adminKeys };
+}

@@ -16,6 +16,8 @@ declare module "fastify" {
 export interface AuthOptions {
   /** The API_KEYS setting, split. Each must be at least 16 characters. */
   keys: string[];
+  /** Those of them marked `admin:` in API_KEYS: they may use the dashboard's actions. */
+  adminKeys?: string[];
   /** `public`: reads need no key; `key`: every request but the probes needs one. */
   readAccess: "public" | "key";
   /** DATABASE_URL, named in the 503 when a key cannot be checked. */
@@ -43,11 +45,14 @@ export default fp<AuthOptions>(
         `API_KEYS: key ${short} is shorter than ${MIN_KEY_LENGTH} characters; use \`nasvae keys create\` or \`openssl rand -hex 32\``,
       );
     }
-    const verifier = new ApiKeyVerifier(app.db, { configuredKeys: options.keys });
+    const verifier = new ApiKeyVerifier(app.db, {
+      configuredKeys: options.keys,
+      adminKeys: options.adminKeys ?? [],
+    });
     const database = databaseAddress(options.databaseUrl);
     if (options.keys.length > 0) {
       // Listed by `nasvae keys list`, and revocable; the API still starts if Postgres is down.
-      await seedApiKeys(app.db, options.keys).catch((error: Error) =>
+      await seedApiKeys(app.db, options.keys, options.adminKeys ?? []).catch((error: Error) =>
         app.log.warn({ err: { message: error.message } }, "could not record API_KEYS in Postgres"),
       );
     } else {
@@ -103,6 +108,16 @@ export default fp<AuthOptions>(
       }
       if (result.ok) {
         request.principal = result.principal;
+        // The dashboard's actions (retry, clean, pause, empty, obliterate...) act on every
+        // campaign's jobs: only admin keys may use them; any key may look.
+        if (dashboard && !READ_METHODS.has(request.method) && !result.principal.admin) {
+          return reply.code(403).send({
+            statusCode: 403,
+            error: "Forbidden",
+            message:
+              "the queue dashboard's actions need an admin key (`nasvae keys create --admin`, or an `admin:` entry of API_KEYS)",
+          });
+        }
         return;
       }
       // A bad key is refused even where none is needed: the client should learn it is wrong.

@@ -64,6 +64,7 @@ export function keysTable(keys: ApiKeyInfo[]): string {
       { header: "NAME" },
       { header: "PREFIX" },
       { header: "SOURCE" },
+      { header: "SCOPE" },
       { header: "CREATED" },
       { header: "LAST USED" },
       { header: "STATUS" },
@@ -73,6 +74,7 @@ export function keysTable(keys: ApiKeyInfo[]): string {
       key.name,
       `${key.prefix}…`,
       key.source,
+      key.admin ? "admin" : "campaigns",
       shortTime(key.createdAt),
       key.lastUsedAt ? shortTime(key.lastUsedAt) : "never",
       status(key),
@@ -86,7 +88,7 @@ const KEYS_NOTE = `API keys live in the API's database, so these commands talk t
 export const keysCreateCommand: Command = {
   name: "keys create",
   summary: "make an API key (printed once)",
-  help: `Usage: nasvae keys create --name NAME
+  help: `Usage: nasvae keys create --name NAME [--admin]
 
 Makes an API key for the REST API and prints it once: only its hash is stored, so it cannot be
 shown again. Send it as \`Authorization: Bearer KEY\`, or set NASVAE_API_KEY for this CLI.
@@ -95,21 +97,29 @@ ${KEYS_NOTE}
 
 Options:
   --name NAME   who or what the key is for (shown by \`nasvae keys list\`)
+  --admin       an admin key: it may also use the queue dashboard's actions (retry, clean,
+                pause, empty, obliterate), which act on every campaign's jobs; other keys
+                create and control campaigns, and only look at the dashboard
 
 Example:
   nasvae keys create --name "ci pipeline"`,
 
   async run(argv, io) {
-    const { values, positionals } = parseCommandLine(this.name, { name: { type: "string" } }, argv);
+    const { values, positionals } = parseCommandLine(
+      this.name,
+      { name: { type: "string" }, admin: { type: "boolean" } },
+      argv,
+    );
     expectPositionals(this.name, positionals, []);
     const name = values.name?.trim();
     if (!name) throw new UsageError("--name is required (what the key is for)", this.name);
     const { createApiKey } = await import("@nasvae/db");
-    const key = await withDatabase(io, values, (db) => createApiKey(db, { name }));
+    const admin = values.admin === true;
+    const key = await withDatabase(io, values, (db) => createApiKey(db, { name, admin }));
     println(io.stdout, key.key);
     println(
       io.stderr,
-      `created key "${key.name}" (id ${key.id}); this is the only time it is shown: store it now.`,
+      `created ${admin ? "admin " : ""}key "${key.name}" (id ${key.id}); this is the only time it is shown: store it now.`,
     );
     println(io.stderr, "use it with: export NASVAE_API_KEY=<the key above>");
     return 0;

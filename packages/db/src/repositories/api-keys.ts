@@ -9,6 +9,8 @@ export interface ApiKeyInfo {
   name: string;
   prefix: string;
   source: ApiKeySource;
+  /** May use the queue dashboard's actions. */
+  admin: boolean;
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -30,6 +32,7 @@ const infoFields = {
   name: true,
   prefix: true,
   source: true,
+  admin: true,
   createdAt: true,
   lastUsedAt: true,
   revokedAt: true,
@@ -38,29 +41,62 @@ const infoFields = {
 /** Makes a new random key (256 bits) and stores its hash; the plaintext is returned only here. */
 export async function createApiKey(
   db: Database,
-  input: { name: string },
-): Promise<{ id: string; name: string; key: string; prefix: string; createdAt: Date }> {
+  input: { name: string; admin?: boolean },
+): Promise<{
+  id: string;
+  name: string;
+  key: string;
+  prefix: string;
+  admin: boolean;
+  createdAt: Date;
+}> {
   const key = `nasvae_${randomBytes(32).toString("base64url")}`;
   const row = await db.apiKey.create({
-    data: { name: input.name, prefix: apiKeyPrefix(key), keyHash: hashApiKey(key), source: "cli" },
+    data: {
+      name: input.name,
+      prefix: apiKeyPrefix(key),
+      keyHash: hashApiKey(key),
+      source: "cli",
+      admin: input.admin ?? false,
+    },
   });
-  return { id: row.id, name: row.name, key, prefix: row.prefix, createdAt: row.createdAt };
+  return {
+    id: row.id,
+    name: row.name,
+    key,
+    prefix: row.prefix,
+    admin: row.admin,
+    createdAt: row.createdAt,
+  };
 }
 
 /**
  * Stores the keys of the API_KEYS setting (hashed) so that they are listed and their use is
  * recorded. A key revoked earlier stays revoked: revocation wins over configuration.
  */
-export async function seedApiKeys(db: Database, keys: string[]): Promise<void> {
+export async function seedApiKeys(
+  db: Database,
+  keys: string[],
+  adminKeys: string[] = [],
+): Promise<void> {
+  const admins = new Set(adminKeys);
   await db.apiKey.createMany({
     data: keys.map((key, index) => ({
       name: `API_KEYS[${index}]`,
       prefix: apiKeyPrefix(key),
       keyHash: hashApiKey(key),
       source: "env",
+      admin: admins.has(key),
     })),
     skipDuplicates: true,
   });
+  // The setting decides an env key's scope: follow it when a key gains or loses `admin:`.
+  for (const key of keys) {
+    await db.apiKey.updateMany({
+      where: { keyHash: hashApiKey(key), source: "env" },
+      data: { admin: admins.has(key) },
+    });
+  }
 }
 
 export async function listApiKeys(db: Database): Promise<ApiKeyInfo[]> {
