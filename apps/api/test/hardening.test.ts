@@ -541,3 +541,32 @@ describe("issue 14: the dashboard's actions need an admin key", () => {
     await api.redis.queues.byName.campaigns.resume();
   });
 });
+
+describe("rate limits: keys that start alike have allowances of their own", () => {
+  let api: TestApi;
+  const first = `nasvae_same_${randomBytes(16).toString("hex")}`;
+  const second = `nasvae_same_${randomBytes(16).toString("hex")}`;
+
+  before(async () => {
+    api = await startTestApi("api_hardening_keyed", {
+      API_KEYS: `${first},${second}`,
+      RATE_LIMIT_PER_MINUTE: 2,
+    });
+  });
+  after(async () => {
+    await api?.close();
+  });
+
+  test("the second key is not refused for the first one's requests", async () => {
+    const get = (key: string) =>
+      api.server.inject({
+        method: "GET",
+        url: "/campaigns",
+        headers: { authorization: `Bearer ${key}` },
+      });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await get(first)).statusCode);
+    assert.deepEqual(statuses, [200, 200, 429]);
+    assert.equal((await get(second)).statusCode, 200);
+  });
+});

@@ -33,8 +33,10 @@ export default fp<RateLimitOptions>(
       // The matched route, not the raw URL (`/metrics?x` or `/%6detrics` is the same route).
       allowList: (request) =>
         ["/livez", "/readyz", "/healthz", "/metrics"].includes(request.routeOptions.url ?? ""),
+      // By the key's hash, not its 12-character prefix: keys that start alike (nasvae_test_...)
+      // must not share an allowance.
       keyGenerator: (request) =>
-        request.principal ? `key:${request.principal.prefix}` : `ip:${request.ip}`,
+        request.principal ? `key:${request.principal.keyHash.slice(0, 32)}` : `ip:${request.ip}`,
       errorResponseBuilder: (_request, context) => ({
         statusCode: 429,
         error: "Too Many Requests",
