@@ -1,7 +1,9 @@
 // End to end on the ENAS-6 space: the API, the coordinator and two workers as separate processes,
 // on the real Postgres and Redis, run a random campaign scored by the enas-6-table evaluator.
 // Every evaluation must be the table's weight-sharing accuracy × 100, with no test accuracy; a
-// second campaign with the same evaluator is answered from the first one's results.
+// second campaign with the same evaluator is answered from the first one's results. Last, the
+// issue's own campaign: the graph VAE on the table (decoded cells mapped to table cells), 60
+// evaluations.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { TestDatabase } from "@nasvae/db/testing";
@@ -131,5 +133,53 @@ describe("an enas-6-table campaign end to end through separate processes", () =>
     assert.equal(again.progress.evaluations, 20);
     assert.equal(again.progress.cached, 20);
     assert.equal(await database.db.evaluation.count(), 20);
+  });
+
+  test("graph-vae, budget 60: model rounds propose only table cells, scored from the table", async (t) => {
+    const campaign = await waitFor(
+      (
+        await post({
+          name: "e2e enas graph-vae",
+          searchSpace: "enas-macro-6",
+          evaluator: { kind: "enas-6-table" },
+          strategy: { kind: "graph-vae" },
+          budget: { evaluations: 60 },
+          seed: 7,
+        })
+      ).id,
+      600_000,
+    );
+    assert.equal(campaign.status, "completed", JSON.stringify(campaign));
+    assert.equal(campaign.progress.evaluations, 60);
+    assert.equal(campaign.progress.failed, 0);
+    const items = await evaluations(campaign.id);
+    assert.equal(items.length, 60);
+    assert.equal(new Set(items.map((item) => item.architecture)).size, 60);
+    const table = await loadEnas6Table();
+    for (const item of items) {
+      const row = table.byArch.get(item.architecture);
+      assert.ok(row, `${item.architecture} is in the table`);
+      assert.ok(Math.abs(item.validationAccuracy - row.wsAcc * 100) < 1e-9, item.architecture);
+      assert.equal(item.testAccuracy, null);
+    }
+    // Rounds 1-5 came from the model: its decodes were judged (validity measured, not granted)
+    // and mapped to table cells.
+    const rounds = await database.db.round.findMany({
+      where: { campaignId: campaign.id },
+      orderBy: { index: "asc" },
+    });
+    assert.equal(rounds.length, 6);
+    const modelInfo = rounds.slice(1).map((round) => round.info as Record<string, unknown>);
+    t.diagnostic(
+      `best ${campaign.best?.validationAccuracy} %; per model round decodes/invalid/snapped: ${modelInfo
+        .map((info) => `${info.decodes}/${info.invalidDecodes}/${info.snapped}`)
+        .join(" ")}`,
+    );
+    for (const round of rounds.slice(1)) {
+      const info = round.info as { phase?: string; decodes?: number; invalidDecodes?: number };
+      assert.equal(info.phase, "model", JSON.stringify(info));
+      assert.ok((info.decodes ?? 0) > 0, JSON.stringify(info));
+      assert.equal(typeof info.invalidDecodes, "number");
+    }
   });
 });
