@@ -26,10 +26,11 @@ describe("page routes", () => {
     assert.equal(response.headers.location, "/ui/campaigns");
   });
 
-  test("both pages are HTML, public, with a strict content security policy", async () => {
+  test("the pages are HTML, public, with a strict content security policy", async () => {
     for (const [url, page] of [
       ["/ui/campaigns", "campaigns"],
       ["/ui/campaigns/6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab", "campaign"],
+      ["/ui/architectures/6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab", "architecture"],
     ] as const) {
       const response = await server.inject({ method: "GET", url });
       assert.equal(response.statusCode, 200, url);
@@ -55,7 +56,13 @@ describe("page routes", () => {
       assert.equal(response.headers["content-type"], type);
       assert.ok(response.body.length > 100);
     }
-    for (const file of ["campaign.html", "missing.js", "..%2Fapp.ts", "%2E%2E%2Fui%2Fpages.js"]) {
+    for (const file of [
+      "campaign.html",
+      "architecture.html",
+      "missing.js",
+      "..%2Fapp.ts",
+      "%2E%2E%2Fui%2Fpages.js",
+    ]) {
       const response = await server.inject({ method: "GET", url: `/ui/assets/${file}` });
       assert.equal(response.statusCode, 404, file);
       assert.equal(response.json().error, "Not Found");

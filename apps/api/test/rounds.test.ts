@@ -188,6 +188,8 @@ describe("GET /campaigns/:id/rounds", () => {
       trainMs: null,
       searchMs: null,
       loss: null,
+      chosenEdits: null,
+      chosenSnapDistances: null,
     });
     const failed = trial(cells.sparse, round0.trials);
     assert.deepEqual(
@@ -227,6 +229,8 @@ describe("GET /campaigns/:id/rounds", () => {
       trainMs: 120,
       searchMs: 30,
       loss: 0.5,
+      chosenEdits: [1, 2],
+      chosenSnapDistances: null,
     });
     const cached = second.trials.find((t) => t.architecture === cells.shared);
     assert.deepEqual(

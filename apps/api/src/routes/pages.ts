@@ -35,12 +35,17 @@ const Html = {
 };
 
 /**
- * The campaign pages: GET / redirects to the list, /ui/campaigns lists campaigns and
- * /ui/campaigns/:id shows one; both draw from the JSON API in the browser (see docs/ui.md).
+ * The campaign pages: GET / redirects to the list, /ui/campaigns lists campaigns,
+ * /ui/campaigns/:id shows one and /ui/architectures/:id one architecture with its evaluations;
+ * all draw from the JSON API in the browser (see docs/ui.md).
  * Files are read once, at start.
  */
 export const pageRoutes: FastifyPluginAsync = async (app) => {
-  const pages = { list: load("campaigns.html"), campaign: load("campaign.html") };
+  const pages = {
+    list: load("campaigns.html"),
+    campaign: load("campaign.html"),
+    architecture: load("architecture.html"),
+  };
   const assets = new Map(ASSETS.map((name) => [name, load(name)]));
 
   const send = (reply: FastifyReply, file: { body: Buffer; type: string }) =>
@@ -90,6 +95,21 @@ export const pageRoutes: FastifyPluginAsync = async (app) => {
     },
     // The page itself asks the API for the campaign and says so if there is none.
     (_request, reply) => send(reply, pages.campaign),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    "/ui/architectures/:id",
+    {
+      schema: {
+        summary: "An architecture's page: its cell, its evaluations and their learning curves",
+        tags: ["ui"],
+        hide: true,
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: Html },
+      },
+    },
+    // As for campaigns: the page asks GET /architectures/:id and says so if there is none.
+    (_request, reply) => send(reply, pages.architecture),
   );
 
   const AssetParams = Type.Object({ file: Type.String() });

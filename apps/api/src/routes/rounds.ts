@@ -73,6 +73,10 @@ function roundInfo(info: unknown): Static<typeof RoundItem>["info"] {
   const text = (value: unknown) => (typeof value === "string" ? value : null);
   const number = (value: unknown) =>
     typeof value === "number" && Number.isFinite(value) ? value : null;
+  const numbers = (value: unknown) =>
+    Array.isArray(value) && value.every((v) => typeof v === "number" && Number.isFinite(v))
+      ? (value as number[])
+      : null;
   const loss = record.loss;
   return {
     phase: text(record.phase),
@@ -83,5 +87,7 @@ function roundInfo(info: unknown): Static<typeof RoundItem>["info"] {
     loss: number(
       loss !== null && typeof loss === "object" ? (loss as Record<string, unknown>).total : loss,
     ),
+    chosenEdits: numbers(record.chosenEdits),
+    chosenSnapDistances: numbers(record.chosenSnapDistances),
   };
 }

@@ -49,6 +49,18 @@ export const RoundItem = Type.Object({
       trainMs: Nullable(Type.Number({ description: "model training within the proposal" })),
       searchMs: Nullable(Type.Number({ description: "latent search within the proposal" })),
       loss: Nullable(Type.Number({ description: "total training loss at the end" })),
+      chosenEdits: Nullable(
+        Type.Array(Type.Number(), {
+          description:
+            "model rounds: per proposal the model chose, the node classes that differ from the nearest start cell (a top cell)",
+        }),
+      ),
+      chosenSnapDistances: Nullable(
+        Type.Array(Type.Number(), {
+          description:
+            "model rounds on a table's domain (enas-6-table): per chosen proposal, the mutations between the decoded cell and the table cell proposed (0: the same)",
+        }),
+      ),
     },
     { description: "what the strategy reported of its proposal" },
   ),

@@ -1,7 +1,14 @@
-// The campaigns page and the campaign page. Both poll the JSON API and rebuild their tables and
+// The campaigns page, the campaign page and the architecture page. They poll the JSON API and rebuild their tables and
 // plots from what it answers. User text (campaign names, architectures, errors) only ever goes
 // in through textContent or attribute setters: never as markup.
-import { cellGraphPlot, placeholder, predictionPlot, progressPlot, scatterPlot } from "./plots.js";
+import {
+  cellGraphPlot,
+  learningCurvePlot,
+  placeholder,
+  predictionPlot,
+  progressPlot,
+  scatterPlot,
+} from "./plots.js";
 
 const POLL_MS = 2000;
 const FINAL_STATUSES = new Set(["completed", "failed", "cancelled"]);
@@ -47,6 +54,21 @@ function h(tag, attributes = {}, ...children) {
 }
 
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
+
+/** The last segment of the page's path: the id of the campaign or architecture shown. */
+const pageId = () => decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() ?? "");
+
+/** A link to an architecture's page, its cell string as text. */
+function architectureLink(architectureId, text) {
+  return h(
+    "a",
+    {
+      href: `/ui/architectures/${encodeURIComponent(architectureId)}`,
+      "data-testid": "architecture-link",
+    },
+    text,
+  );
+}
 
 const formatAccuracy = (v) => (v === null || v === undefined ? "–" : `${v.toFixed(2)} %`);
 const formatMillions = (v, unit = "") =>
@@ -179,7 +201,7 @@ function campaignsPage() {
 // /ui/campaigns/:id
 
 function campaignPage() {
-  const id = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() ?? "");
+  const id = pageId();
   const api = `/campaigns/${encodeURIComponent(id)}`;
   /** Rounds by index; completed ones are not asked for again. */
   const rounds = new Map();
@@ -340,7 +362,7 @@ function renderBest(campaign) {
   }
   byTestId("best-facts").replaceChildren(
     ...facts([
-      ["Cell", best.architecture, "arch"],
+      ["Cell", architectureLink(best.architectureId, best.architecture), "arch"],
       ["Validation", formatAccuracy(best.validationAccuracy)],
       ["Test", formatAccuracy(best.testAccuracy)],
       ["FLOPs", formatMillions(best.flops)],
@@ -385,7 +407,7 @@ function renderRounds(campaign, rounds) {
       { "data-testid": "round-row" },
       h("td", { className: "num" }, String(round.index)),
       h("td", {}, statusBadge(round.status === "running" ? "running" : round.status)),
-      h("td", {}, round.info.phase ?? round.strategy),
+      h("td", { className: "source", "data-testid": "round-source" }, roundSource(campaign, round)),
       h("td", { className: "num" }, String(round.proposed)),
       h("td", { className: "num" }, String(round.counts.completed)),
       h("td", { className: "num" }, String(round.counts.pending)),
@@ -411,6 +433,34 @@ function renderRounds(campaign, rounds) {
     .replaceChildren(...(rows.length > 0 ? rows : [emptyRow(12, "no round yet")]));
 }
 
+/** "a–b" of a list of numbers, "a" when all are equal, null when there are none. */
+function spread(values) {
+  if (!values || values.length === 0) return null;
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return low === high ? String(low) : `${low}–${high}`;
+}
+
+/**
+ * Where a round's candidates came from: the model (with how far its chosen proposals were from
+ * the nearest top cell, in edits, and on a table's domain how far the decodes were snapped) or
+ * random sampling; other strategies' phases as they are.
+ */
+function roundSource(campaign, round) {
+  const phase = round.info.phase;
+  if (phase === null || phase === undefined) return round.strategy;
+  if (phase !== "model") return phase;
+  const parts = ["model"];
+  const edits = spread(round.info.chosenEdits);
+  if (edits !== null) parts.push(`edits ${edits}`);
+  const snaps = spread(round.info.chosenSnapDistances);
+  if (snaps !== null && campaign.evaluator.kind === "enas-6-table") parts.push(`snapped ${snaps}`);
+  const fromModel = round.info.chosenEdits?.length;
+  const topUp = fromModel === undefined ? 0 : round.proposed - fromModel;
+  if (topUp > 0) parts.push(`${topUp} random`);
+  return parts.join(", ");
+}
+
 function renderTop(recorded) {
   const top = [...recorded]
     .sort((a, b) => b.validationAccuracy - a.validationAccuracy || b.testAccuracy - a.testAccuracy)
@@ -420,7 +470,7 @@ function renderTop(recorded) {
       "tr",
       { "data-testid": "top-row" },
       h("td", { className: "num" }, String(i + 1)),
-      h("td", { className: "arch" }, item.architecture),
+      h("td", { className: "arch" }, architectureLink(item.architectureId, item.architecture)),
       h("td", { className: "num" }, formatAccuracy(item.validationAccuracy)),
       h("td", { className: "num" }, formatAccuracy(item.testAccuracy)),
       h("td", { className: "num" }, formatMillions(item.flops)),
@@ -433,5 +483,132 @@ function renderTop(recorded) {
     .replaceChildren(...(rows.length > 0 ? rows : [emptyRow(7, "no evaluation yet")]));
 }
 
+// ---------------------------------------------------------------------------------------------
+// /ui/architectures/:id
+
+function architecturePage() {
+  const id = pageId();
+  const api = `/architectures/${encodeURIComponent(id)}`;
+  let drawnFor = "";
+  poll(async () => {
+    const architecture = await getJson(api);
+    // Nothing changes once no proposal waits for its result and no training run is under way.
+    const final =
+      architecture.unfinishedRuns.length === 0 &&
+      architecture.trials.every((trial) => trial.status !== "pending");
+    // Curves are only redrawn when a point or an evaluation was added.
+    const drawn = JSON.stringify([
+      architecture.evaluations.map((e) => [e.id, e.learningCurve.length]),
+      architecture.unfinishedRuns.map((r) => [r.evaluatorFingerprint, r.learningCurve.length]),
+      architecture.trials.map((t) => t.status),
+    ]);
+    if (drawn !== drawnFor || final) {
+      drawnFor = drawn;
+      renderArchitecture(architecture);
+    }
+    return final;
+  });
+}
+
+function evaluatorName(evaluator) {
+  const { kind, dataset, ...settings } = evaluator;
+  const name = dataset ? `${kind}, ${dataset}` : String(kind);
+  return Object.keys(settings).length > 0 ? `${name} ${JSON.stringify(settings)}` : name;
+}
+
+function renderArchitecture(architecture) {
+  document.title = `${architecture.architecture} · nasvae`;
+  byTestId("architecture-facts").replaceChildren(
+    ...facts([
+      ["Cell", architecture.architecture, "arch"],
+      ["Search space", architecture.searchSpace],
+      ["First seen", formatTime(architecture.firstSeenAt)],
+      ["Canonical hash", architecture.canonicalHash, "arch"],
+    ]),
+  );
+  byTestId("cell-graph").replaceChildren(cellGraphPlot(architecture.graph));
+  byTestId("links").replaceChildren(
+    h("a", { href: `/architectures/${encodeURIComponent(architecture.id)}` }, "JSON"),
+  );
+
+  const proposals = architecture.trials.map((trial) =>
+    h(
+      "tr",
+      { "data-testid": "proposal-row" },
+      h(
+        "td",
+        {},
+        h(
+          "a",
+          { href: `/ui/campaigns/${encodeURIComponent(trial.campaignId)}` },
+          trial.campaignName,
+        ),
+      ),
+      h("td", { className: "num" }, String(trial.round)),
+      h("td", {}, trial.cached ? `${trial.status} (cached)` : trial.status),
+      h("td", { className: "num" }, formatAccuracy(trial.predictedAccuracy)),
+    ),
+  );
+  byTestId("proposals")
+    .querySelector("tbody")
+    .replaceChildren(...(proposals.length > 0 ? proposals : [emptyRow(4, "no campaign")]));
+
+  const rows = architecture.evaluations.map((evaluation) =>
+    h(
+      "tr",
+      { "data-testid": "evaluation-row", "data-id": evaluation.id },
+      h("td", { "data-testid": "evaluator" }, evaluatorName(evaluation.evaluator)),
+      h(
+        "td",
+        { className: "num", "data-testid": "validation-accuracy" },
+        formatAccuracy(evaluation.validationAccuracy),
+      ),
+      h(
+        "td",
+        { className: "num", "data-testid": "test-accuracy" },
+        formatAccuracy(evaluation.testAccuracy),
+      ),
+      h("td", { className: "num" }, formatMillions(evaluation.flops)),
+      h("td", { className: "num" }, formatMillions(evaluation.params)),
+      h("td", { className: "num" }, evaluation.epochs === null ? "–" : String(evaluation.epochs)),
+      h("td", { "data-testid": "stopped-early" }, evaluation.stoppedEarly ? "yes" : "no"),
+      h(
+        "td",
+        {},
+        typeof evaluation.metrics?.backend === "string" ? evaluation.metrics.backend : "–",
+      ),
+      h("td", {}, formatTime(evaluation.evaluatedAt)),
+    ),
+  );
+  byTestId("evaluations")
+    .querySelector("tbody")
+    .replaceChildren(...(rows.length > 0 ? rows : [emptyRow(9, "not evaluated yet")]));
+
+  // One plot per run with epochs: finished evaluations, then runs still training (or stopped).
+  const runs = [
+    ...architecture.evaluations.map((evaluation, i) => ({
+      key: `evaluation-${i}`,
+      title: `Learning curve: ${evaluatorName(evaluation.evaluator)}`,
+      curve: evaluation.learningCurve,
+    })),
+    ...architecture.unfinishedRuns.map((run, i) => ({
+      key: `unfinished-${i}`,
+      title: `Learning curve of a run without a result yet (evaluator ${run.evaluatorFingerprint.slice(0, 12)})`,
+      curve: run.learningCurve,
+    })),
+  ].filter((run) => run.curve.length > 0);
+  byTestId("curves").replaceChildren(
+    ...runs.map((run) =>
+      h(
+        "figure",
+        { className: "card", "data-testid": "learning-curve" },
+        h("figcaption", {}, run.title),
+        h("div", { className: "plot" }, learningCurvePlot(run.curve, run.key)),
+      ),
+    ),
+  );
+}
+
 if (document.body.dataset.page === "campaigns") campaignsPage();
 else if (document.body.dataset.page === "campaign") campaignPage();
+else if (document.body.dataset.page === "architecture") architecturePage();

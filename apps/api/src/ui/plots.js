@@ -100,10 +100,11 @@ function paddedRange(values, floorAtZero = false) {
 
 /**
  * A plot frame: grid, axes with ticks and labels, and a note line under the x axis's label.
- * `x` and `y` are {min, max, label, format}.
+ * `x` and `y` are {min, max, label, format}; `key` makes the clip path's id unique where one
+ * page draws several plots of a kind.
  * Returns the <svg>, the scales, and a layer to draw into (clipped to the plot area).
  */
-function frame(x, y, testId) {
+function frame(x, y, testId, key = testId) {
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
   const sx = (v) => MARGIN.left + ((v - x.min) / (x.max - x.min || 1)) * plotWidth;
@@ -154,7 +155,7 @@ function frame(x, y, testId) {
       [y.label],
     ),
   );
-  const clipId = `clip-${testId}`;
+  const clipId = `clip-${key}`;
   const layer = svg("g", { "clip-path": `url(#${clipId})` });
   root.append(
     svg("defs", {}, [
@@ -197,7 +198,8 @@ export function placeholder(text) {
 
 const percent = (v) => `${Number(v.toFixed(2))}`;
 const megaFormat = (v) => `${Number(v.toFixed(1))}`;
-const formatAccuracy = (v) => `${v.toFixed(2)} %`;
+/** "–" where there is no figure (the enas-6-table evaluator has no test accuracy). */
+const formatAccuracy = (v) => (v === null || v === undefined ? "–" : `${v.toFixed(2)} %`);
 const formatFlops = (v) => `${(v / 1e6).toFixed(1)} MFLOPs`;
 
 /** A point's y, held inside the range; `clamped` when it lay below it. */
@@ -389,6 +391,87 @@ export function predictionPlot(points) {
   return root;
 }
 
+const CURVES = [
+  { field: "validationAccuracy", name: "validation", className: "validation" },
+  { field: "trainAccuracy", name: "train", className: "train" },
+];
+
+/**
+ * A learning curve: validation and train accuracy against the epoch, one line each with a dot
+ * per epoch. `curve`: the points of GET /architectures/:id ({epoch, trainAccuracy,
+ * validationAccuracy, ...}, by epoch; either accuracy may be null). `key`: unique on the page.
+ */
+export function learningCurvePlot(curve, key) {
+  const series = CURVES.map((line) => ({
+    ...line,
+    points: curve
+      .filter((p) => typeof p[line.field] === "number")
+      .map((p) => ({ epoch: p.epoch, value: p[line.field] })),
+  })).filter((line) => line.points.length > 0);
+  if (series.length === 0) return placeholder("no accuracy recorded per epoch");
+  const epochs = curve.map((p) => p.epoch);
+  const lastEpoch = Math.max(...epochs);
+  const x = {
+    min: Math.min(1, ...epochs) - 0.2,
+    max: lastEpoch + 0.2,
+    label: "epoch",
+    format: (v) => (Number.isInteger(v) ? String(v) : ""),
+  };
+  const y = {
+    ...paddedRange(series.flatMap((line) => line.points.map((p) => p.value))),
+    label: "accuracy (%)",
+    format: percent,
+  };
+  const { root, sx, sy, layer, note } = frame(x, y, "curve-svg", `curve-${key}`);
+  for (const line of series) {
+    const d = line.points
+      .map((p, i) => `${i === 0 ? "M" : "L"}${sx(p.epoch)},${sy(p.value)}`)
+      .join(" ");
+    layer.append(
+      svg("path", {
+        class: `curve-line ${line.className}`,
+        "data-testid": "curve-line",
+        "data-series": line.name,
+        d,
+      }),
+    );
+    for (const point of line.points) {
+      layer.append(
+        svg(
+          "circle",
+          {
+            class: `curve-point ${line.className}`,
+            "data-testid": "curve-point",
+            "data-series": line.name,
+            cx: sx(point.epoch),
+            cy: sy(point.value),
+            r: 3,
+          },
+          [tooltip(`epoch ${point.epoch}: ${line.name} ${formatAccuracy(point.value)}`)],
+        ),
+      );
+    }
+  }
+  const legend = svg("g", { class: "legend" });
+  series.forEach((line, i) => {
+    const yAt = HEIGHT - MARGIN.bottom - 12 - i * 15;
+    const xAt = WIDTH - MARGIN.right - 90;
+    legend.append(
+      svg("line", {
+        class: `curve-line ${line.className}`,
+        x1: xAt,
+        x2: xAt + 18,
+        y1: yAt,
+        y2: yAt,
+      }),
+      svg("text", { x: xAt + 24, y: yAt + 4 }, [line.name]),
+    );
+  });
+  root.append(legend);
+  note(`${curve.length} epoch${curve.length === 1 ? "" : "s"}`);
+  return root;
+}
+
 export function roundColour(round) {
   return ROUND_COLOURS[round % ROUND_COLOURS.length];
 }
@@ -484,9 +567,13 @@ export function cellGraphPlot(graph) {
     );
   }
   const nodes = svg("g");
-  for (const node of graph.nodes) {
+  // Close nodes (ENAS-6 cells: 8 of them) would run their labels into each other: every other
+  // label goes a line lower.
+  const staggered = gap < 100;
+  for (const [i, node] of graph.nodes.entries()) {
     const at = position.get(node.id);
     const label = NODE_LABELS[node.label] ?? node.label;
+    const labelY = at.y + radius + 16 + (staggered && i % 2 === 1 ? 14 : 0);
     nodes.append(
       svg("g", { class: "cell-node", "data-testid": "cell-node" }, [
         svg("circle", { cx: at.x, cy: at.y, r: radius }),
@@ -495,7 +582,7 @@ export function cellGraphPlot(graph) {
           label.length <= 3 ? label : String(node.id),
         ]),
         ...(label.length > 3
-          ? [svg("text", { x: at.x, y: at.y + radius + 16, "text-anchor": "middle" }, [label])]
+          ? [svg("text", { x: at.x, y: labelY, "text-anchor": "middle" }, [label])]
           : []),
         tooltip(label),
       ]),
