@@ -166,6 +166,9 @@ async function trainingCampaign(budget: number): Promise<boolean> {
     const [best] = items;
     console.log("  Learning curves (per epoch: training and validation loss and accuracy):");
     console.log(
+      `    Page ${base}/ui/architectures/${best?.architectureId}   (the best network's curve, plotted; with --keep)`,
+    );
+    console.log(
       `    API  curl ${base}/architectures/${best?.architectureId}   (each evaluation's learningCurve; with --keep)`,
     );
     console.log(
