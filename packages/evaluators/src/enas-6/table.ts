@@ -1,7 +1,5 @@
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sha256Hex, TableFileCache } from "../table-file-cache.ts";
 
 /** The project's copy of D-VAE's ENAS-6 table (20,020 lines, data/enas6/README.md). */
 export const DEFAULT_ENAS6_TABLE_PATH = fileURLToPath(
@@ -112,10 +110,6 @@ export function parseEnas6Csv(text: string, path: string): Enas6TableRow[] {
   });
 }
 
-function sha256(bytes: Buffer): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
 function indexTable(path: string, bytes: Buffer): Enas6Table {
   const rows = parseEnas6Csv(bytes.toString("utf8"), path);
   const byArch = new Map<string, Enas6TableRow>();
@@ -130,37 +124,18 @@ function indexTable(path: string, bytes: Buffer): Enas6Table {
       );
     }
   }
-  return { path, sha256: sha256(bytes), rows, byArch };
+  return { path, sha256: sha256Hex(bytes), rows, byArch };
 }
 
-// One load per path per process: workers and the coordinator parse the ~1 MB file once.
-const tables = new Map<string, Promise<Enas6Table>>();
+// One parse per path per process: workers and the coordinator read the file once.
+const cache = new TableFileCache<Enas6Table>(indexTable);
 
 /** Loads (once per path, then cached) and indexes the table. */
 export function loadEnas6Table(path: string = DEFAULT_ENAS6_TABLE_PATH): Promise<Enas6Table> {
-  const key = resolve(path);
-  let table = tables.get(key);
-  if (!table) {
-    table = readFile(key).then((bytes) => indexTable(key, bytes));
-    tables.set(key, table);
-    // A failed load is not cached, so a fixed file can be retried.
-    table.catch(() => tables.delete(key));
-  }
-  return table;
+  return cache.load(path);
 }
-
-const hashes = new Map<string, Promise<string>>();
 
 /** sha256 of the table file, without parsing it unless it is already loaded. Cached per path. */
 export function enas6TableSha256(path: string = DEFAULT_ENAS6_TABLE_PATH): Promise<string> {
-  const key = resolve(path);
-  const loaded = tables.get(key);
-  if (loaded) return loaded.then((t) => t.sha256);
-  let hash = hashes.get(key);
-  if (!hash) {
-    hash = readFile(key).then(sha256);
-    hashes.set(key, hash);
-    hash.catch(() => hashes.delete(key));
-  }
-  return hash;
+  return cache.sha256(path);
 }

@@ -1,7 +1,5 @@
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sha256Hex, TableFileCache } from "../table-file-cache.ts";
 
 /** The project's copy of the NAS-Bench-201 table (200-epoch results, 15,625 rows). */
 export const DEFAULT_NB201_TABLE_PATH = fileURLToPath(
@@ -37,10 +35,6 @@ export interface NasBench201Table {
   /** rows[i].arch_index === i. */
   readonly rows: readonly Nb201TableRow[];
   readonly byArch: ReadonlyMap<string, Nb201TableRow>;
-}
-
-function sha256(bytes: Buffer): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }
 
 /*
@@ -111,39 +105,20 @@ function indexTable(path: string, bytes: Buffer): NasBench201Table {
     }
     byArch.set(row.arch_str, row);
   });
-  return { path, sha256: sha256(bytes), rows, byArch };
+  return { path, sha256: sha256Hex(bytes), rows, byArch };
 }
 
-// One load per path per process, so a worker pays the ~4 MB parse once.
-const tables = new Map<string, Promise<NasBench201Table>>();
+// One parse per path per process: workers and the coordinator read the file once.
+const cache = new TableFileCache<NasBench201Table>(indexTable);
 
 /** Loads (once per path, then cached) and indexes the table. */
 export function loadNasBench201Table(
   path: string = DEFAULT_NB201_TABLE_PATH,
 ): Promise<NasBench201Table> {
-  const key = resolve(path);
-  let table = tables.get(key);
-  if (!table) {
-    table = readFile(key).then((bytes) => indexTable(key, bytes));
-    tables.set(key, table);
-    // A failed load is not cached, so a fixed file can be retried.
-    table.catch(() => tables.delete(key));
-  }
-  return table;
+  return cache.load(path);
 }
-
-const hashes = new Map<string, Promise<string>>();
 
 /** sha256 of the table file, without parsing it unless it is already loaded. Cached per path. */
 export function nasBench201TableSha256(path: string = DEFAULT_NB201_TABLE_PATH): Promise<string> {
-  const key = resolve(path);
-  const loaded = tables.get(key);
-  if (loaded) return loaded.then((t) => t.sha256);
-  let hash = hashes.get(key);
-  if (!hash) {
-    hash = readFile(key).then(sha256);
-    hashes.set(key, hash);
-    hash.catch(() => hashes.delete(key));
-  }
-  return hash;
+  return cache.sha256(path);
 }

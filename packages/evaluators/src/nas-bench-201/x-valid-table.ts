@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { sha256Hex, TableFileCache } from "../table-file-cache.ts";
 import { DEFAULT_NB201_TABLE_PATH } from "./table.ts";
 
 /**
@@ -71,10 +70,6 @@ export function parseNb201XValidCsv(text: string, path: string): Nb201XValidRow[
   });
 }
 
-function sha256(bytes: Buffer): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
 function indexTable(path: string, bytes: Buffer): Nb201XValidTable {
   const rows = parseNb201XValidCsv(bytes.toString("utf8"), path);
   const byArch = new Map<string, Nb201XValidRow>();
@@ -84,37 +79,20 @@ function indexTable(path: string, bytes: Buffer): Nb201XValidTable {
     }
     byArch.set(row.arch_str, row);
   }
-  return { path, sha256: sha256(bytes), rows, byArch };
+  return { path, sha256: sha256Hex(bytes), rows, byArch };
 }
 
-const tables = new Map<string, Promise<Nb201XValidTable>>();
+// One parse per path per process: workers and the coordinator read the file once.
+const cache = new TableFileCache<Nb201XValidTable>(indexTable);
 
 /** Loads (once per path, then cached; a failed load is retried next time) and indexes it. */
 export function loadNb201XValidTable(
   path: string = nb201XValidTablePath(),
 ): Promise<Nb201XValidTable> {
-  const key = resolve(path);
-  let table = tables.get(key);
-  if (!table) {
-    table = readFile(key).then((bytes) => indexTable(key, bytes));
-    tables.set(key, table);
-    table.catch(() => tables.delete(key));
-  }
-  return table;
+  return cache.load(path);
 }
-
-const hashes = new Map<string, Promise<string>>();
 
 /** sha256 of the x-valid table file, without parsing it unless it is already loaded. Cached. */
 export function nb201XValidTableSha256(path: string = nb201XValidTablePath()): Promise<string> {
-  const key = resolve(path);
-  const loaded = tables.get(key);
-  if (loaded) return loaded.then((t) => t.sha256);
-  let hash = hashes.get(key);
-  if (!hash) {
-    hash = readFile(key).then(sha256);
-    hashes.set(key, hash);
-    hash.catch(() => hashes.delete(key));
-  }
-  return hash;
+  return cache.sha256(path);
 }
