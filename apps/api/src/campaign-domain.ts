@@ -7,7 +7,7 @@ import {
   searchSpaceMismatch,
   trainMemoryProblem,
 } from "@nasvae/evaluators";
-import { getSearchSpace, type SearchSpace } from "@nasvae/search-space";
+import { getSearchSpace, restrictToDomain, type SearchSpace } from "@nasvae/search-space";
 
 /** The cells a campaign can evaluate: its evaluator's domain in its space, or the whole space. */
 export interface CampaignDomain {
@@ -72,10 +72,10 @@ async function countDomain(searchSpace: string, kind: EvaluatorKind): Promise<Ca
   const space: SearchSpace<unknown> = getSearchSpace(searchSpace);
   const cells = await evaluatorKindDomain(kind);
   if (cells) {
-    const size = classCount(
+    const size = restrictToDomain(
       space,
       cells.map((cell) => space.parse(cell)),
-    );
+    ).size;
     return {
       size,
       description: `the ${size} architectures the ${kind} evaluator can score in ${searchSpace}`,
@@ -102,16 +102,11 @@ export function spaceClasses(searchSpace: string): number | null {
   let count = spaceClassCounts.get(searchSpace);
   if (count === undefined) {
     const space: SearchSpace<unknown> = getSearchSpace(searchSpace);
-    count = space.enumerate ? classCount(space, space.enumerate()) : null;
+    // A domain keeps one cell per isomorphism class: its size is the class count.
+    count = space.enumerate ? restrictToDomain(space, space.enumerate()).size : null;
     spaceClassCounts.set(searchSpace, count);
   }
   return count;
-}
-
-function classCount(space: SearchSpace<unknown>, cells: Iterable<unknown>): number {
-  const classes = new Set<string>();
-  for (const cell of cells) classes.add(space.canonicalString(cell));
-  return classes.size;
 }
 
 /** What GET /search-spaces says of the evaluators of a space: each kind and its domain size. */
