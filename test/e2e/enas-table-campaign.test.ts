@@ -49,25 +49,9 @@ describe("an enas-6-table campaign end to end through separate processes", () =>
     await env.stop();
   });
 
-  async function post(body: object): Promise<Campaign> {
-    const response = await fetch(`${env.base}/campaigns`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${env.apiKey}` },
-      body: JSON.stringify(body),
-    });
-    assert.equal(response.status, 201, await response.clone().text());
-    return (await response.json()) as Campaign;
-  }
-
-  async function waitFor(id: string, timeoutMs = 90_000): Promise<Campaign> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const campaign = (await (await fetch(`${env.base}/campaigns/${id}`)).json()) as Campaign;
-      if (!["queued", "running"].includes(campaign.status)) return campaign;
-      if (Date.now() > deadline) throw new Error(`campaign ${id} still ${campaign.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+  const post = (body: object) => env.createCampaign(body);
+  const waitFor = (id: string, timeoutMs = 90_000) =>
+    env.waitForCampaign<Campaign>(id, timeoutMs, 200);
 
   async function evaluations(id: string): Promise<EvaluationItem[]> {
     const response = await fetch(`${env.base}/campaigns/${id}/evaluations?limit=1000`);

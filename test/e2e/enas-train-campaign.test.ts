@@ -40,28 +40,19 @@ describe("ENAS-6 train campaign end to end", () => {
   });
 
   test("3 random ENAS cells train above chance; FLOPs and params are the network's", async (t) => {
-    const created = await fetch(`${env.base}/campaigns`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${env.apiKey}` },
-      body: JSON.stringify({
-        name: "enas train e2e",
-        searchSpace: "enas-macro-6",
-        evaluator: recipe,
-        strategy: { kind: "random" },
-        budget: { evaluations: 3, perRound: 3 },
-        seed: 5,
-      }),
+    const { id } = await env.createCampaign({
+      name: "enas train e2e",
+      searchSpace: "enas-macro-6",
+      evaluator: recipe,
+      strategy: { kind: "random" },
+      budget: { evaluations: 3, perRound: 3 },
+      seed: 5,
     });
-    assert.equal(created.status, 201, await created.clone().text());
-    const { id } = (await created.json()) as { id: string };
-    const deadline = Date.now() + 600_000;
-    let campaign: { status: string; error: string | null; progress: { failed: number } };
-    for (;;) {
-      campaign = (await (await fetch(`${env.base}/campaigns/${id}`)).json()) as typeof campaign;
-      if (!["queued", "running"].includes(campaign.status)) break;
-      assert.ok(Date.now() < deadline, `campaign still ${campaign.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+    const campaign = await env.waitForCampaign<{
+      status: string;
+      error: string | null;
+      progress: { failed: number };
+    }>(id, 600_000);
     assert.equal(campaign.status, "completed", JSON.stringify(campaign));
     assert.equal(campaign.progress.failed, 0);
 

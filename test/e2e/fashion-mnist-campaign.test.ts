@@ -58,28 +58,19 @@ describe("Fashion-MNIST train campaign end to end", {
   });
 
   test("3 random cells, 2 epochs on 2,000 images: all above chance, the best above 60 %", async (t) => {
-    const created = await fetch(`${env.base}/campaigns`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${env.apiKey}` },
-      body: JSON.stringify({
-        name: "fashion-mnist e2e",
-        searchSpace: "nas-bench-201",
-        evaluator: recipe,
-        strategy: { kind: "random" },
-        budget: { evaluations: 3, perRound: 3 },
-        seed: 11,
-      }),
+    const { id } = await env.createCampaign({
+      name: "fashion-mnist e2e",
+      searchSpace: "nas-bench-201",
+      evaluator: recipe,
+      strategy: { kind: "random" },
+      budget: { evaluations: 3, perRound: 3 },
+      seed: 11,
     });
-    assert.equal(created.status, 201, await created.clone().text());
-    const { id } = (await created.json()) as { id: string };
-    const deadline = Date.now() + 600_000;
-    let campaign: { status: string; error: string | null; progress: { failed: number } };
-    for (;;) {
-      campaign = (await (await fetch(`${env.base}/campaigns/${id}`)).json()) as typeof campaign;
-      if (!["queued", "running"].includes(campaign.status)) break;
-      assert.ok(Date.now() < deadline, `campaign still ${campaign.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+    const campaign = await env.waitForCampaign<{
+      status: string;
+      error: string | null;
+      progress: { failed: number };
+    }>(id, 600_000);
     assert.equal(campaign.status, "completed", JSON.stringify(campaign));
     assert.equal(campaign.progress.failed, 0);
 

@@ -1,5 +1,6 @@
 // The whole stack as separate processes on a schema and a queue prefix of its own, for
 // end-to-end tests; `stop()` ends the processes and deletes the schema and the Redis keys.
+import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
@@ -15,6 +16,17 @@ export interface TestStack {
   apiKey: string;
   /** Every output line of every process, prefixed with its name. */
   output: string[];
+  /** POST /campaigns with the stack's key; fails the test unless the campaign is created. */
+  createCampaign(body: object): Promise<{ id: string }>;
+  /**
+   * Polls GET /campaigns/:id until the campaign is no longer queued or running, and returns it;
+   * throws once `timeoutMs` has passed.
+   */
+  waitForCampaign<Campaign extends { status: string }>(
+    id: string,
+    timeoutMs: number,
+    pollMs?: number,
+  ): Promise<Campaign>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +80,28 @@ export async function startTestStack(
     base,
     apiKey,
     output,
+    async createCampaign(body) {
+      const response = await fetch(`${base}/campaigns`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify(body),
+      });
+      assert.equal(response.status, 201, await response.clone().text());
+      return (await response.json()) as { id: string };
+    },
+    async waitForCampaign<Campaign extends { status: string }>(
+      id: string,
+      timeoutMs: number,
+      pollMs = 1000,
+    ) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const campaign = (await (await fetch(`${base}/campaigns/${id}`)).json()) as Campaign;
+        if (!["queued", "running"].includes(campaign.status)) return campaign;
+        if (Date.now() > deadline) throw new Error(`campaign ${id} still ${campaign.status}`);
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+      }
+    },
     async stop() {
       await stack.stop();
       await redis.cleanup();
