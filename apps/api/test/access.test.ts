@@ -191,6 +191,29 @@ describe("access control, limits and hostile input", () => {
     assert.equal((await closed.inject({ method: "GET", url: "/healthz" })).statusCode, 200);
   });
 
+  test("READ_ACCESS=key still serves the pages and their scripts, which ask for a key", async () => {
+    const closed = await build({ READ_ACCESS: "key" });
+    const id = "6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab";
+    for (const url of [
+      "/ui/campaigns",
+      `/ui/campaigns/${id}`,
+      `/ui/architectures/${id}`,
+      "/ui/assets/pages.js",
+      "/ui/assets/style.css",
+    ]) {
+      assert.equal((await closed.inject({ method: "GET", url })).statusCode, 200, url);
+    }
+    assert.equal((await closed.inject({ method: "GET", url: "/" })).statusCode, 302);
+    // The data they draw is not: the campaign behind the page, an unknown asset, the API.
+    for (const url of [`/campaigns/${id}`, `/architectures/${id}`, "/docs/json"]) {
+      assert.equal((await closed.inject({ method: "GET", url })).statusCode, 401, url);
+    }
+    assert.equal(
+      (await closed.inject({ method: "GET", url: "/ui/assets/missing.js" })).statusCode,
+      404,
+    );
+  });
+
   test("a key shorter than 16 characters in API_KEYS stops the API at start, naming it", async () => {
     await assert.rejects(
       buildServer({

@@ -18,7 +18,7 @@ export interface AuthOptions {
   keys: string[];
   /** Those of them marked `admin:` in API_KEYS: they may use the dashboard's actions. */
   adminKeys?: string[];
-  /** `public`: reads need no key; `key`: every request but the probes needs one. */
+  /** `public`: reads need no key; `key`: every request but the probes and the pages needs one. */
   readAccess: "public" | "key";
   /** DATABASE_URL, named in the 503 when a key cannot be checked. */
   databaseUrl: string;
@@ -27,6 +27,17 @@ export interface AuthOptions {
 /** Always open: orchestrators probe these without credentials. */
 const OPEN_PATHS = new Set(["/livez", "/readyz", "/healthz"]);
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/**
+ * The pages and their scripts (routes/pages.ts): they hold no data and ask the user for a key
+ * themselves, so they load even with READ_ACCESS=key; everything they show comes from the API.
+ */
+const PAGE_ROUTES = new Set([
+  "/",
+  "/ui/campaigns",
+  "/ui/campaigns/:id",
+  "/ui/architectures/:id",
+  "/ui/assets/:file",
+]);
 
 export class AuthConfigError extends Error {
   override name = "AuthConfigError";
@@ -90,7 +101,7 @@ export default fp<AuthOptions>(
       const needsKey =
         dashboard ||
         !READ_METHODS.has(request.method) ||
-        (options.readAccess === "key" && !OPEN_PATHS.has(path));
+        (options.readAccess === "key" && !OPEN_PATHS.has(path) && !PAGE_ROUTES.has(path));
       const key = keyFromAuthorization(request.headers.authorization);
       if (!key) {
         if (needsKey) return deny(reply, dashboard, "this request needs an API key");

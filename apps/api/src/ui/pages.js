@@ -26,8 +26,86 @@ class ApiError extends Error {
   }
 }
 
-async function getJson(path) {
-  const response = await fetch(path, { headers: { accept: "application/json" } });
+// ---------------------------------------------------------------------------------------------
+// The API key. Asked for when the API answers 401 (reads with READ_ACCESS=key; the campaign
+// controls always), kept in this tab's sessionStorage only: never in localStorage or a cookie,
+// and gone when the browser session ends. Sent as `Authorization: Bearer KEY` on every request.
+
+const KEY_STORAGE = "nasvae.apiKey";
+
+function storedKey() {
+  try {
+    return sessionStorage.getItem(KEY_STORAGE);
+  } catch {
+    return null;
+  }
+}
+
+function storeKey(key) {
+  if (key === null) sessionStorage.removeItem(KEY_STORAGE);
+  else sessionStorage.setItem(KEY_STORAGE, key);
+  const forget = byTestId("forget-key");
+  if (forget) forget.hidden = key === null;
+}
+
+/** While the key form is shown: resolves once a key has been entered. Shared by every caller. */
+let keyWanted = null;
+
+/** Shows the key form saying `why`; resolves once the user has entered a key (now stored). */
+function askForKey(why) {
+  byTestId("key-message").textContent = why;
+  if (keyWanted) return keyWanted;
+  keyWanted = new Promise((resolve) => {
+    const form = byTestId("key-form");
+    const input = byTestId("key-input");
+    form.hidden = false;
+    input.value = "";
+    input.focus();
+    const submit = (event) => {
+      event.preventDefault();
+      const key = input.value.trim();
+      // A header value: printable ASCII without spaces (what `nasvae keys create` prints).
+      if (!/^[\x21-\x7e]+$/.test(key)) {
+        byTestId("key-message").textContent =
+          "A key is one word of printable characters, as `nasvae keys create` prints it.";
+        return;
+      }
+      form.removeEventListener("submit", submit);
+      form.hidden = true;
+      input.value = "";
+      storeKey(key);
+      keyWanted = null;
+      resolve();
+    };
+    form.addEventListener("submit", submit);
+  });
+  return keyWanted;
+}
+
+/**
+ * fetch() with the stored key. A 401 forgets a refused key, asks for one, and sends the request
+ * again with it; any other answer is returned as it is.
+ */
+async function apiFetch(path, init = {}) {
+  for (;;) {
+    const key = storedKey();
+    const headers = { accept: "application/json", ...init.headers };
+    if (key !== null) headers.authorization = `Bearer ${key}`;
+    const response = await fetch(path, { ...init, headers });
+    if (response.status !== 401) return response;
+    const body = await response.json().catch(() => null);
+    // Another request may have been answered with a new key meanwhile: try that one first.
+    if (storedKey() !== key) continue;
+    if (key !== null) storeKey(null);
+    await askForKey(
+      key === null
+        ? "This API needs a key. Enter one (from `nasvae keys create` or API_KEYS): it is kept for this browser session only."
+        : `The API refused the key: ${body?.message ?? "401 Unauthorized"}. Enter another.`,
+    );
+  }
+}
+
+async function answerOf(response) {
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     throw new ApiError(
@@ -36,6 +114,14 @@ async function getJson(path) {
     );
   }
   return body;
+}
+
+async function getJson(path) {
+  return answerOf(await apiFetch(path));
+}
+
+async function postJson(path) {
+  return answerOf(await apiFetch(path, { method: "POST" }));
 }
 
 /** An HTML element with attributes and children (strings become text nodes). */
@@ -101,9 +187,6 @@ function showError(error) {
   banner.hidden = false;
   if (!(error instanceof ApiError)) {
     banner.textContent = `Could not reach the API (${error.message}); retrying.`;
-  } else if (error.status === 401) {
-    banner.textContent =
-      "This API needs a key for reads (READ_ACCESS=key); these pages work where reads are public.";
   } else {
     banner.textContent = error.message;
   }
@@ -112,6 +195,7 @@ function showError(error) {
 /**
  * Calls `refresh` now and every POLL_MS after it settles, while the tab is visible, until it
  * returns true (nothing more will change). Errors are shown and the polling goes on.
+ * Returns a function that asks for the next refresh now rather than at the end of the wait.
  */
 function poll(refresh) {
   let timer = null;
@@ -135,6 +219,11 @@ function poll(refresh) {
     if (!document.hidden && !stopped && timer === null) run();
   });
   run();
+  return () => {
+    if (timer === null) return;
+    clearTimeout(timer);
+    run();
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,7 +329,7 @@ function campaignPage() {
     for (const round of page.items) rounds.set(round.index, round);
   }
 
-  poll(async () => {
+  const refreshNow = poll(async () => {
     // The campaign first: once it reads as ended, everything fetched after it is final.
     const campaign = await getJson(api);
     await Promise.all([syncRounds(), syncEvaluations()]);
@@ -274,6 +363,63 @@ function campaignPage() {
     }
     return final;
   });
+  setUpControls(api, () => refreshNow());
+}
+
+/** The statuses each control accepts (CONTROL_FROM of packages/db); the API has the last word. */
+const CONTROL_FROM = {
+  pause: ["queued", "running"],
+  resume: ["paused"],
+  cancel: ["queued", "running", "paused"],
+};
+const CONTROL_DONE = { pause: "paused", resume: "resumed", cancel: "cancelled" };
+
+/** The campaign status the buttons were last set for. */
+let controlsStatus = null;
+
+/** Enables the buttons that the campaign's status allows. */
+function renderControls(status) {
+  controlsStatus = status;
+  for (const [action, from] of Object.entries(CONTROL_FROM)) {
+    byTestId(`control-${action}`).disabled = !from.includes(status);
+  }
+}
+
+/**
+ * The pause / resume / cancel buttons: each POSTs /campaigns/:id/<action> with the key (asked
+ * for on a 401), shows the outcome or the API's message, and refreshes the page.
+ */
+function setUpControls(api, refresh) {
+  const result = byTestId("control-result");
+  for (const action of Object.keys(CONTROL_FROM)) {
+    const button = byTestId(`control-${action}`);
+    button.addEventListener("click", async () => {
+      if (
+        action === "cancel" &&
+        !window.confirm("Cancel this campaign? Its pending evaluations are dropped; it is final.")
+      ) {
+        return;
+      }
+      const buttons = Object.keys(CONTROL_FROM).map((name) => byTestId(`control-${name}`));
+      for (const b of buttons) b.disabled = true;
+      result.className = "muted small";
+      result.textContent = `${action}…`;
+      delete result.dataset.outcome;
+      try {
+        const campaign = await postJson(`${api}/${action}`);
+        result.textContent = `Campaign ${CONTROL_DONE[action]}: now ${campaign.status}.`;
+        result.dataset.outcome = "ok";
+        renderCampaign(campaign);
+      } catch (error) {
+        result.className = "banner small";
+        result.textContent = `Could not ${action}: ${error.message}`;
+        result.dataset.outcome = "error";
+        renderControls(controlsStatus);
+        if (!(error instanceof ApiError)) console.error(error);
+      }
+      refresh();
+    });
+  }
 }
 
 function predictions(rounds) {
@@ -304,6 +450,7 @@ function jobLink(queue, jobId, text) {
 }
 
 function renderCampaign(campaign) {
+  renderControls(campaign.status);
   document.title = `${campaign.name} · nasvae`;
   byTestId("campaign-name").textContent = campaign.name;
   const status = byTestId("campaign-status");
@@ -609,6 +756,17 @@ function renderArchitecture(architecture) {
   );
 }
 
+/** The header's "Forget key" button: shown while a key is stored; forgets it and reloads. */
+function setUpForgetKey() {
+  const forget = byTestId("forget-key");
+  forget.hidden = storedKey() === null;
+  forget.addEventListener("click", () => {
+    storeKey(null);
+    location.reload();
+  });
+}
+
+setUpForgetKey();
 if (document.body.dataset.page === "campaigns") campaignsPage();
 else if (document.body.dataset.page === "campaign") campaignPage();
 else if (document.body.dataset.page === "architecture") architecturePage();
