@@ -46,6 +46,7 @@ const reconciler = new Reconciler({
   log,
   intervalMs: config.RECONCILE_INTERVAL_MS,
   isBusy: (campaignId) => coordinator.guard.isBusy(campaignId),
+  metrics,
 });
 reconciler.start(connection);
 log.info(

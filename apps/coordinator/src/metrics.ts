@@ -1,4 +1,5 @@
 import { Counter, createRegistry, Gauge, Histogram, type Registry } from "@nasvae/metrics";
+import type { ReconcileReport } from "./reconciler.ts";
 import type { RoundOutcome } from "./round-outcome.ts";
 
 /**
@@ -13,6 +14,10 @@ export class CoordinatorMetrics {
   readonly predictorError: Histogram<"strategy">;
   readonly predictorMeanError: Gauge<"strategy">;
   readonly campaignsFinished: Counter<"status">;
+  readonly reconcilerRepairs: Counter<"kind">;
+  readonly reconcilerDeferred: Counter;
+  readonly reconcilerPassDuration: Histogram;
+  readonly reconcilerCampaigns: Gauge;
 
   constructor(readonly registry: Registry = createRegistry({ defaultMetrics: false })) {
     const registers = [registry];
@@ -56,6 +61,40 @@ export class CoordinatorMetrics {
       labelNames: ["status"],
       registers,
     });
+    this.reconcilerRepairs = new Counter({
+      name: "nasvae_reconciler_repairs_total",
+      help: "Jobs the reconciler put back into Redis because Postgres still waited for them, by kind: campaign (start job), round (a round job or a round's whole flow), evaluate (evaluate jobs), retry (a job that had failed for good, retried).",
+      labelNames: ["kind"],
+      registers,
+    });
+    this.reconcilerDeferred = new Counter({
+      name: "nasvae_reconciler_deferred_total",
+      help: "Campaigns a reconcile pass left for the next one: busy in this process, changed under the pass, or a repair not yet confirmed.",
+      registers,
+    });
+    this.reconcilerPassDuration = new Histogram({
+      name: "nasvae_reconciler_pass_duration_seconds",
+      help: "Wall time of one reconcile pass over every queued and running campaign.",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.reconcilerCampaigns = new Gauge({
+      name: "nasvae_reconciler_last_pass_campaigns",
+      help: "Campaigns (queued or running) the last reconcile pass looked at.",
+      registers,
+    });
+  }
+
+  /** A reconcile pass has ended: what it repaired, what it deferred, how long it took. */
+  observeReconcile(report: ReconcileReport, seconds: number): void {
+    const repairs = { ...report.added, retry: report.retried };
+    for (const [kind, count] of Object.entries(repairs)) {
+      // Every kind appears from the first pass on, at 0 until a repair.
+      this.reconcilerRepairs.inc({ kind }, count);
+    }
+    this.reconcilerDeferred.inc(report.deferred);
+    this.reconcilerPassDuration.observe(seconds);
+    this.reconcilerCampaigns.set(report.campaigns);
   }
 
   /** A round has closed: its duration, and its predictor error if it had predictions. */

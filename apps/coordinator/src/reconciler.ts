@@ -10,10 +10,16 @@ import {
   roundJob,
   startCampaignJob,
 } from "@nasvae/jobs";
-import type { JobState, Queue } from "bullmq";
+import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Static, TObject } from "typebox";
+import type { CoordinatorMetrics } from "./metrics.ts";
 import { evaluatePayload, roundFlow, roundPayload } from "./round-flow.ts";
+
+/** Campaigns read and checked together: three Postgres queries and one Redis pipeline. */
+export const CAMPAIGNS_PER_BATCH = 500;
+/** Commands in one Redis pipeline at most (its replies stay a few MB). */
+export const COMMANDS_PER_PIPELINE = 50_000;
 
 export interface ReconcilerOptions {
   db: Database;
@@ -23,6 +29,8 @@ export interface ReconcilerOptions {
   intervalMs: number;
   /** True while a job of this campaign runs in this process: the pass leaves it alone. */
   isBusy?: (campaignId: string) => boolean;
+  /** Where each pass's repairs and duration are counted (the coordinator's /metrics). */
+  metrics?: CoordinatorMetrics;
 }
 
 /** What one pass found and did. */
@@ -37,7 +45,11 @@ export interface ReconcileReport {
   deferred: number;
 }
 
-type JobStateOrMissing = JobState | "unknown";
+/**
+ * A job's state as the reconciler needs it: `queued` is waiting, delayed, prioritized or active
+ * (it exists and will run or runs); `unknown`: no such job.
+ */
+type ProbedState = "completed" | "failed" | "waiting-children" | "queued" | "unknown";
 type PendingTrial = { id: string; architectureId: string; archString: string };
 
 /** A campaign as the pass sees it in Postgres: its status and its latest round. */
@@ -134,6 +146,7 @@ export class Reconciler {
 
   private async pass(reason: string): Promise<ReconcileReport> {
     const { db, log } = this.options;
+    const started = performance.now();
     const report: ReconcileReport = {
       campaigns: 0,
       added: { campaign: 0, round: 0, evaluate: 0 },
@@ -146,22 +159,26 @@ export class Reconciler {
       orderBy: { createdAt: "asc" },
     });
     const seen = new Set<string>();
-    for (const { id } of campaigns) {
-      if (this.closed) break;
-      report.campaigns += 1;
-      seen.add(id);
-      if (this.options.isBusy?.(id)) {
-        report.deferred += 1;
-        continue;
+    for (let i = 0; i < campaigns.length && !this.closed; i += CAMPAIGNS_PER_BATCH) {
+      const batch: string[] = [];
+      for (const { id } of campaigns.slice(i, i + CAMPAIGNS_PER_BATCH)) {
+        report.campaigns += 1;
+        seen.add(id);
+        if (this.options.isBusy?.(id)) report.deferred += 1;
+        else batch.push(id);
       }
       try {
-        await this.reconcileCampaign(id, report);
+        await this.reconcileBatch(batch, report);
       } catch (error) {
-        report.deferred += 1;
-        log.warn({ err: error, campaignId: id }, "could not reconcile campaign; retried later");
+        report.deferred += batch.length;
+        log.warn(
+          { err: error, campaigns: batch.length },
+          "could not reconcile a batch of campaigns; retried later",
+        );
       }
     }
     for (const id of this.suspects.keys()) if (!seen.has(id)) this.suspects.delete(id);
+    this.options.metrics?.observeReconcile(report, (performance.now() - started) / 1000);
     const changed = report.added.campaign + report.added.round + report.added.evaluate;
     if (changed + report.retried > 0) {
       log.warn({ reason, ...report }, "reconciler re-enqueued work missing from Redis");
@@ -171,132 +188,206 @@ export class Reconciler {
     return report;
   }
 
-  private async reconcileCampaign(campaignId: string, report: ReconcileReport): Promise<void> {
-    const before = await this.observe(campaignId);
-    if (!before || !["queued", "running"].includes(before.campaign.status)) return;
-    const repair = await this.decide(before);
-    if (!repair) {
-      this.suspects.delete(campaignId);
-      return;
+  /**
+   * One batch of campaigns: read from Postgres in three queries, checked against Redis in one
+   * pipeline (or a few, for very many pending trials); only the campaigns that lack something are
+   * read again and repaired, each repair in one or two round trips whatever its number of jobs.
+   */
+  private async reconcileBatch(campaignIds: string[], report: ReconcileReport): Promise<void> {
+    if (campaignIds.length === 0) return;
+    const before = (await this.observe(campaignIds)).filter((observation) =>
+      ["queued", "running"].includes(observation.campaign.status),
+    );
+    const repairs = await this.decide(before);
+    const wanted = before.filter((_, i) => repairs[i] !== null);
+    for (const observation of before) {
+      if (repairs[before.indexOf(observation)] === null) {
+        this.suspects.delete(observation.campaign.id);
+      }
     }
+    if (wanted.length === 0) return;
     // Redis was read after Postgres: if Postgres has not moved meanwhile, what Redis lacks is
     // really missing (the coordinator writes Postgres before it enqueues or completes a job).
-    const after = await this.observe(campaignId);
-    if (!after || fingerprint(after) !== fingerprint(before) || this.options.isBusy?.(campaignId)) {
-      report.deferred += 1;
-      return;
-    }
-    if (repair.unsure && this.suspects.get(campaignId) !== repair.what) {
-      this.suspects.set(campaignId, repair.what);
-      report.deferred += 1;
-      return;
-    }
-    this.suspects.delete(campaignId);
-    await repair.apply(report);
-    this.options.log.info(
-      { campaignId, round: before.round?.index ?? null, repair: repair.what },
-      "reconciler repaired campaign",
+    const after = new Map(
+      (await this.observe(wanted.map((o) => o.campaign.id))).map((o) => [o.campaign.id, o]),
     );
+    for (const observation of wanted) {
+      const campaignId = observation.campaign.id;
+      const repair = repairs[before.indexOf(observation)];
+      if (!repair) continue;
+      const now = after.get(campaignId);
+      if (
+        !now ||
+        fingerprint(now) !== fingerprint(observation) ||
+        this.options.isBusy?.(campaignId)
+      ) {
+        report.deferred += 1;
+        continue;
+      }
+      if (repair.unsure && this.suspects.get(campaignId) !== repair.what) {
+        this.suspects.set(campaignId, repair.what);
+        report.deferred += 1;
+        continue;
+      }
+      this.suspects.delete(campaignId);
+      try {
+        await repair.apply(report);
+      } catch (error) {
+        report.deferred += 1;
+        this.options.log.warn(
+          { err: error, campaignId },
+          "could not reconcile campaign; retried later",
+        );
+        continue;
+      }
+      this.options.log.info(
+        { campaignId, round: observation.round?.index ?? null, repair: repair.what },
+        "reconciler repaired campaign",
+      );
+    }
   }
 
-  private async observe(campaignId: string): Promise<Observation | null> {
+  /**
+   * The campaigns as Postgres has them, with their latest round and its pending trials: three
+   * queries for the whole batch. Campaigns deleted meanwhile are left out.
+   */
+  private async observe(campaignIds: string[]): Promise<Observation[]> {
     const { db } = this.options;
-    const campaign = await db.campaign.findUnique({ where: { id: campaignId } });
-    if (!campaign) return null;
-    const round = await db.round.findFirst({
-      where: { campaignId },
-      orderBy: { index: "desc" },
-      select: {
-        id: true,
-        index: true,
-        status: true,
-        trials: {
-          where: { status: "pending" },
-          select: { id: true, architectureId: true, archString: true },
-          orderBy: { id: "asc" },
-        },
-      },
+    const campaigns = await db.campaign.findMany({ where: { id: { in: campaignIds } } });
+    const rounds = await db.$queryRaw<
+      { id: string; campaignId: string; index: number; status: string }[]
+    >`
+      SELECT DISTINCT ON (campaign_id)
+             id::text AS id, campaign_id::text AS "campaignId", index, status::text AS status
+      FROM rounds
+      WHERE campaign_id = ANY(${campaignIds}::uuid[])
+      ORDER BY campaign_id, index DESC`;
+    const pending = await db.trial.findMany({
+      where: { roundId: { in: rounds.map((round) => round.id) }, status: "pending" },
+      select: { id: true, roundId: true, architectureId: true, archString: true },
+      orderBy: { id: "asc" },
     });
-    return {
-      campaign,
-      round: round
-        ? { id: round.id, index: round.index, status: round.status, pending: round.trials }
-        : null,
-    };
+    const trialsOf = new Map<string, PendingTrial[]>();
+    for (const { roundId, ...trial } of pending) {
+      const list = trialsOf.get(roundId) ?? [];
+      list.push(trial);
+      trialsOf.set(roundId, list);
+    }
+    const roundOf = new Map(rounds.map((round) => [round.campaignId, round]));
+    const order = new Map(campaignIds.map((id, i) => [id, i]));
+    return campaigns
+      .sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0))
+      .map((campaign) => {
+        const round = roundOf.get(campaign.id);
+        return {
+          campaign,
+          round: round
+            ? {
+                id: round.id,
+                index: round.index,
+                status: round.status,
+                pending: trialsOf.get(round.id) ?? [],
+              }
+            : null,
+        };
+      });
   }
 
-  /** What this campaign lacks in Redis, if anything. */
-  private async decide({ campaign, round }: Observation): Promise<Repair | null> {
-    const { rounds, evaluations } = this.options.queues.byName;
-    if (campaign.status === "queued" || !round) {
-      return this.ensureSingle(startCampaignJob, { campaignId: campaign.id }, "campaign");
-    }
-    const payload = roundPayload(campaign, round);
-    if (round.status !== "running") {
-      // Closed: its job plans the next round; without it, nobody would.
-      return this.ensureSingle(roundJob, payload, "round");
-    }
-    const roundJobId = roundJob.jobId(payload);
-    const roundState = await rounds.getJobState(roundJobId);
-    if (roundState === "failed") return this.retry(rounds, roundJobId, "round");
-    if (roundState === "unknown" || roundState === "completed") {
-      // The flow is gone (or finished with the round still open): build it again from the pending
-      // trials. Children whose job failed for good stay out; the round marks them failed.
-      const states = await this.childStates(round.pending);
-      const children = round.pending.filter((trial) => states.get(trial.id) !== "failed");
-      const missing = children.filter((trial) => states.get(trial.id) === "unknown").length;
+  /**
+   * What each campaign lacks in Redis, if anything (null: nothing). Every job state it needs is
+   * read in one pipeline for the whole batch.
+   */
+  private async decide(observations: Observation[]): Promise<(Repair | null)[]> {
+    const { campaigns, rounds, evaluations } = this.options.queues.byName;
+    const probe = new JobProbe(this.options.queues.connection);
+    const plans = observations.map(({ campaign, round }) => {
+      if (campaign.status === "queued" || !round) {
+        const payload = { campaignId: campaign.id };
+        const jobId = startCampaignJob.jobId(payload);
+        return { kind: "campaign" as const, state: probe.add(campaigns, jobId), jobId, payload };
+      }
+      const payload = roundPayload(campaign, round);
+      const jobId = roundJob.jobId(payload);
+      if (round.status !== "running") {
+        // Closed: its job plans the next round; without it, nobody would.
+        return { kind: "round" as const, state: probe.add(rounds, jobId), jobId, payload };
+      }
+      const children = round.pending.map((trial) =>
+        probe.add(evaluations, `trial-${trial.id}`, "child"),
+      );
+      const state = probe.add(rounds, jobId);
+      return { kind: "flow" as const, state, jobId, payload, children };
+    });
+    const states = await probe.run();
+
+    return plans.map((plan, i) => {
+      const observation = observations[i];
+      if (!observation) return null;
+      const state = states[plan.state] ?? "unknown";
+      if (plan.kind === "campaign") {
+        return this.ensureSingle(startCampaignJob, plan.payload, plan.jobId, state, "campaign");
+      }
+      if (plan.kind === "round") {
+        return this.ensureSingle(roundJob, plan.payload, plan.jobId, state, "round");
+      }
+      const { campaign } = observation;
+      const round = observation.round;
+      if (!round) return null;
+      const childState = (j: number): ProbedState => states[plan.children[j] ?? -1] ?? "unknown";
+      if (state === "failed") return this.retry(rounds, plan.jobId, "round");
+      if (state === "unknown" || state === "completed") {
+        // The flow is gone (or finished with the round still open): build it again from the
+        // pending trials. Children whose job failed for good stay out; the round marks them failed.
+        const children = round.pending.filter((_, j) => childState(j) !== "failed");
+        const missing = round.pending.filter((_, j) => childState(j) === "unknown").length;
+        return {
+          what: `round ${round.index} flow (${children.length} evaluate jobs)`,
+          unsure: state === "completed",
+          apply: async (report: ReconcileReport) => {
+            if (state === "completed") await rounds.remove(plan.jobId, { removeChildren: false });
+            await this.options.queues.flows.add(roundFlow(campaign, round, children));
+            report.added.round += 1;
+            report.added.evaluate += missing;
+          },
+        };
+      }
+      if (state !== "waiting-children") return null; // waiting, active or delayed: it runs
+      // The round waits for its children: each pending trial needs its evaluate job.
+      const missing = round.pending.filter((_, j) => childState(j) === "unknown");
+      if (missing.length === 0) return null;
       return {
-        what: `round ${round.index} flow (${children.length} evaluate jobs)`,
-        unsure: roundState === "completed",
-        apply: async (report) => {
-          if (roundState === "completed")
-            await rounds.remove(roundJobId, { removeChildren: false });
-          await this.options.queues.flows.add(roundFlow(campaign, round, children));
-          report.added.round += 1;
-          report.added.evaluate += missing;
+        what: `${missing.length} evaluate jobs of round ${round.index}`,
+        apply: async (report: ReconcileReport) => {
+          // One MULTI for all of them, however many they are.
+          await evaluations.addBulk(
+            missing.map((trial) => {
+              const data = evaluatePayload(campaign, round, trial);
+              return {
+                name: evaluateJob.name,
+                data,
+                opts: {
+                  ...evaluateJob.options,
+                  jobId: evaluateJob.jobId(data),
+                  parent: { id: plan.jobId, queue: rounds.qualifiedName },
+                },
+              };
+            }),
+          );
+          report.added.evaluate += missing.length;
         },
       };
-    }
-    if (roundState !== "waiting-children") return null; // waiting, active or delayed: it runs
-    // The round waits for its children: each pending trial needs its evaluate job.
-    const states = await this.childStates(round.pending);
-    const missing = round.pending.filter((trial) => states.get(trial.id) === "unknown");
-    if (missing.length === 0) return null;
-    return {
-      what: `${missing.length} evaluate jobs of round ${round.index}`,
-      apply: async (report) => {
-        for (const trial of missing) {
-          const data = evaluatePayload(campaign, round, trial);
-          await evaluations.add(evaluateJob.name, data, {
-            ...evaluateJob.options,
-            jobId: evaluateJob.jobId(data),
-            parent: { id: roundJobId, queue: rounds.qualifiedName },
-          });
-          report.added.evaluate += 1;
-        }
-      },
-    };
-  }
-
-  private async childStates(trials: PendingTrial[]): Promise<Map<string, JobStateOrMissing>> {
-    const { evaluations } = this.options.queues.byName;
-    // All at once: the commands share one connection, so they go to Redis as one pipeline
-    // rather than one round trip per pending trial.
-    const states = await Promise.all(
-      trials.map((trial) => evaluations.getJobState(`trial-${trial.id}`)),
-    );
-    return new Map(trials.map((trial, i) => [trial.id, states[i] as JobStateOrMissing]));
+    });
   }
 
   /** A job with no children: added when missing, retried when failed for good. */
-  private async ensureSingle<Schema extends TObject>(
+  private ensureSingle<Schema extends TObject>(
     definition: JobDefinition<Schema>,
     payload: Static<Schema>,
+    jobId: string,
+    state: ProbedState,
     kind: "campaign" | "round",
-  ): Promise<Repair | null> {
+  ): Repair | null {
     const queue = this.options.queues.byName[definition.queue];
-    const jobId = definition.jobId(payload);
-    const state = await queue.getJobState(jobId);
     if (state === "failed") return this.retry(queue, jobId, kind);
     if (state !== "unknown" && state !== "completed") return null; // it runs or will
     return {
@@ -326,4 +417,73 @@ function fingerprint({ campaign, round }: Observation): string {
   if (!round) return campaign.status;
   const pending = round.pending.map((trial) => trial.id).join(",");
   return `${campaign.status}|${round.index}|${round.status}|${pending}`;
+}
+
+/**
+ * Reads the states of many jobs in few round trips: pipelines of O(1) commands, ZSCORE in the
+ * queue's completed, failed and waiting-children sets and EXISTS of the job's hash. (BullMQ's
+ * getJobState costs a round trip per job, and looks for the id in the wait and active lists with
+ * LPOS, which is linear in the queue's length.) A job whose hash exists but that is in none of
+ * those sets is waiting, delayed, prioritized or active. For a child only `failed` and `unknown`
+ * matter, so it costs two commands.
+ */
+class JobProbe {
+  private readonly jobs: { queue: Queue; jobId: string; child: boolean }[] = [];
+
+  constructor(private readonly connection: Redis) {}
+
+  /** Adds a job to read; returns the index of its state in what `run` answers. */
+  add(queue: Queue, jobId: string, kind: "job" | "child" = "job"): number {
+    this.jobs.push({ queue, jobId, child: kind === "child" });
+    return this.jobs.length - 1;
+  }
+
+  async run(): Promise<ProbedState[]> {
+    const states: ProbedState[] = [];
+    let next = 0;
+    while (next < this.jobs.length) {
+      const pipeline = this.connection.pipeline();
+      const chunk: { child: boolean }[] = [];
+      let commands = 0;
+      while (next < this.jobs.length && commands < COMMANDS_PER_PIPELINE) {
+        const job = this.jobs[next++];
+        if (!job) break;
+        const { queue, jobId, child } = job;
+        if (!child) {
+          pipeline.zscore(queue.toKey("completed"), jobId);
+          pipeline.zscore(queue.toKey("waiting-children"), jobId);
+        }
+        pipeline.zscore(queue.toKey("failed"), jobId);
+        pipeline.exists(queue.toKey(jobId));
+        commands += child ? 2 : 4;
+        chunk.push(job);
+      }
+      const replies = await pipeline.exec();
+      if (!replies) throw new Error("the Redis pipeline was discarded");
+      let at = 0;
+      const reply = () => {
+        const [error, value] = replies[at++] ?? [new Error("missing pipeline reply"), null];
+        if (error) throw error;
+        return value;
+      };
+      for (const { child } of chunk) {
+        const completed = child ? null : reply();
+        const waitingChildren = child ? null : reply();
+        const failed = reply();
+        const exists = reply();
+        states.push(
+          completed !== null
+            ? "completed"
+            : failed !== null
+              ? "failed"
+              : waitingChildren !== null
+                ? "waiting-children"
+                : exists === 1
+                  ? "queued"
+                  : "unknown",
+        );
+      }
+    }
+    return states;
+  }
 }
