@@ -1,7 +1,10 @@
 /**
  * Load benchmark: many campaigns at once through the REST API, the real queues and worker
- * processes, with the tabular evaluator; then the same number of trivial BullMQ jobs through the
- * same Redis at the same worker count, as the ceiling to compare against. Prints one markdown
+ * processes, with the tabular evaluator; then two lanes of raw BullMQ jobs, as many as the stack
+ * ran evaluate jobs, through the same Redis at the same worker count and concurrency: the durable
+ * floor (each job one `INSERT … ON CONFLICT DO NOTHING` of a result row into the same Postgres,
+ * bench/durable-floor-worker.ts), the target's yardstick, and no-op jobs, the ceiling. Prints
+ * trials/s and enqueue → commit p50/p99 of the stack and the floor, and `ratio vs durable floor`. Prints one markdown
  * report; raw figures go to bench/results/. Needs the local PostgreSQL and Redis (it uses a
  * schema and a queue prefix of its own, deleted afterwards).
  *
@@ -132,6 +135,9 @@ const stack = new LocalStack({
     API_KEYS: apiKey,
     // One client posting a thousand campaigns and polling them is not abuse.
     RATE_LIMIT_PER_MINUTE: "1000000",
+    // Nor are its thousand campaigns at once: the per-key caps would refuse all but 20.
+    MAX_ACTIVE_CAMPAIGNS_PER_KEY: String(settings.campaigns),
+    MAX_PENDING_EVALUATIONS_PER_KEY: String(settings.campaigns * settings.budget),
     WORKER_CONCURRENCY: String(settings.concurrency),
     LOG_LEVEL: "warn",
   },
@@ -234,50 +240,89 @@ try {
     postgresCpu === null || postgresCpuAtStart === null ? null : postgresCpu - postgresCpuAtStart;
   await stack.stop();
 
-  // --- raw BullMQ at the same worker count ---------------------------------------------------
-  const rawJobs = counts.completed;
-  const rawQueueName = "raw";
-  const rawStack = new LocalStack({
-    env: {
-      REDIS_URL: redis.redisUrl,
-      QUEUE_PREFIX: redis.prefix,
-      RAW_QUEUE: rawQueueName,
-      WORKER_CONCURRENCY: String(settings.concurrency),
-    },
-    workers: 0,
+  // --- the durable floor and raw BullMQ, at the same worker count ------------------------------
+  // Each lane: worker processes of its own kind (as many, at the same concurrency), jobs added in
+  // bulk, then the time until the last one completed and each job's enqueue → finish time.
+  async function lane(
+    queueName: string,
+    script: string,
+    jobs: number,
+    data: (i: number) => object,
+    env: Record<string, string> = {},
+  ) {
+    const laneStack = new LocalStack({
+      env: {
+        REDIS_URL: redis.redisUrl,
+        QUEUE_PREFIX: redis.prefix,
+        WORKER_CONCURRENCY: String(settings.concurrency),
+        ...env,
+      },
+      workers: 0,
+    });
+    const queue = new Queue(queueName, { connection: redis.connection, prefix: redis.prefix });
+    for (let i = 1; i <= settings.workers; i++) laneStack.spawn(`${queueName}-${i}`, script);
+    await sleep(3000); // let the workers connect, as the stack's had before the campaigns came
+    // CPU of the lane over its run only (its workers' start excluded): its cost per job.
+    const cpuNow = async () =>
+      laneStack.processes.reduce((sum, p) => sum + (cpuSeconds(p.child.pid) ?? 0), 0) +
+      (await redisCpuSeconds(redis.connection));
+    const cpuAtStart = await cpuNow();
+    const laneStarted = Date.now();
+    for (let i = 0; i < jobs; i += 1000) {
+      await queue.addBulk(
+        Array.from({ length: Math.min(1000, jobs - i) }, (_, k) => ({
+          name: queueName,
+          data: data(i + k),
+          opts: { removeOnComplete: { count: 100_000 } },
+        })),
+      );
+    }
+    for (;;) {
+      const done = await queue.getJobCountByTypes("completed");
+      if (done >= jobs) break;
+      await sleep(200);
+    }
+    const ms = Date.now() - laneStarted;
+    const laneCpu = (await cpuNow()) - cpuAtStart;
+    const finished = await queue.getJobs(["completed"], 0, -1);
+    const laneLatencies = finished
+      .filter((job) => job.finishedOn !== undefined)
+      .map((job) => (job.finishedOn as number) - job.timestamp)
+      .sort((a, b) => a - b);
+    await queue.close();
+    await laneStack.stop();
+    return { jobs, ms, cpu: laneCpu, latencies: laneLatencies };
+  }
+
+  // The floor commits one result row per trial the stack recorded, into the same
+  // evaluations table (one existing architecture each, in turn, under a fingerprint of its own).
+  const floorJobs = trials - failedTrials;
+  const architectures = await db.architecture.findMany({ select: { id: true } });
+  const floor = await lane(
+    "floor",
+    "bench/durable-floor-worker.ts",
+    floorJobs,
+    (i) => ({
+      architectureId: architectures[i % architectures.length]?.id,
+      evaluatorFingerprint: `durable-floor-${Math.floor(i / architectures.length)}`,
+    }),
+    { DATABASE_URL: database.url },
+  );
+  const floorRows = await db.evaluation.count({
+    where: { evaluatorFingerprint: { startsWith: "durable-floor-" } },
   });
-  const rawQueue = new Queue(rawQueueName, { connection: redis.connection, prefix: redis.prefix });
-  for (let i = 1; i <= settings.workers; i++) {
-    rawStack.spawn(`raw-${i}`, "bench/lib/raw-bullmq-worker.ts");
-  }
-  await sleep(3000); // let the workers connect, as the stack's had before the campaigns came
-  // CPU of the raw lane over its run only (its workers' start excluded): its cost per job.
-  const rawCpuNow = async () =>
-    rawStack.processes.reduce((sum, p) => sum + (cpuSeconds(p.child.pid) ?? 0), 0) +
-    (await redisCpuSeconds(redis.connection));
-  const rawCpuAtStart = await rawCpuNow();
-  const rawStarted = Date.now();
-  for (let i = 0; i < rawJobs; i += 1000) {
-    await rawQueue.addBulk(
-      Array.from({ length: Math.min(1000, rawJobs - i) }, (_, k) => ({
-        name: "noop",
-        data: { i: i + k },
-        opts: { removeOnComplete: { count: 100_000 } },
-      })),
-    );
-  }
-  for (;;) {
-    const done = await rawQueue.getJobCountByTypes("completed");
-    if (done >= rawJobs) break;
-    await sleep(200);
-  }
-  const rawMs = Date.now() - rawStarted;
-  const rawCpu = (await rawCpuNow()) - rawCpuAtStart;
-  await rawQueue.close();
-  await rawStack.stop();
+  log(`durable floor: ${floorJobs} jobs in ${(floor.ms / 1000).toFixed(1)} s, ${floorRows} rows`);
+  const rawJobs = counts.completed;
+  const raw = await lane("raw", "bench/lib/raw-bullmq-worker.ts", rawJobs, (i) => ({ i }), {
+    RAW_QUEUE: "raw",
+  });
+  const rawMs = raw.ms;
+  const rawCpu = raw.cpu;
 
   const endToEndRate = counts.completed / (endToEndMs / 1000);
   const rawRate = rawJobs / (rawMs / 1000);
+  const floorRate = floor.jobs / (floor.ms / 1000);
+  const trialsRate = floorJobs / (endToEndMs / 1000);
   const report = {
     settings,
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
@@ -287,10 +332,23 @@ try {
     jobs: { completed: counts.completed, failed: counts.failed },
     cpuSeconds: cpu,
     rawCpuSeconds: rawCpu,
-    timings: { postedMs, endToEndMs, rawMs },
+    floor: {
+      jobs: floor.jobs,
+      rows: floorRows,
+      ms: floor.ms,
+      cpuSeconds: floor.cpu,
+      latencyMs: {
+        p50: percentile(floor.latencies, 50),
+        p99: percentile(floor.latencies, 99),
+        max: floor.latencies.at(-1) ?? Number.NaN,
+      },
+    },
+    timings: { postedMs, endToEndMs, rawMs, floorMs: floor.ms },
     rates: {
       endToEndJobsPerSecond: endToEndRate,
-      trialsPerSecond: trials / (endToEndMs / 1000),
+      trialsPerSecond: trialsRate,
+      floorTrialsPerSecond: floorRate,
+      ratioVsDurableFloor: trialsRate / floorRate,
       rawJobsPerSecond: rawRate,
     },
     latencyMs: {
@@ -331,6 +389,12 @@ try {
     `| enqueue → committed row, p50 / p99 / max | ${report.latencyMs.p50} / ${report.latencyMs.p99} / ${report.latencyMs.max} ms |`,
   );
   console.log(
+    `| durable floor: ${floor.jobs} raw BullMQ jobs, one INSERT … ON CONFLICT DO NOTHING each, same Redis, Postgres and worker count | ${floorRate.toFixed(1)} trials/s |`,
+  );
+  console.log(
+    `| durable floor: enqueue → committed row, p50 / p99 / max | ${report.floor.latencyMs.p50} / ${report.floor.latencyMs.p99} / ${report.floor.latencyMs.max} ms |`,
+  );
+  console.log(
     `| raw BullMQ: ${rawJobs} no-op jobs, same Redis and worker count | ${rawRate.toFixed(1)} jobs/s |`,
   );
   console.log(`| ratio end-to-end / raw | ${(endToEndRate / rawRate).toFixed(2)} |`);
@@ -350,6 +414,10 @@ try {
   console.log(
     `| CPU per evaluate job, whole stack (all of the above) / raw BullMQ (workers + Redis) | ${((stackCpu * 1000) / Math.max(1, counts.completed)).toFixed(2)} / ${((rawCpu * 1000) / Math.max(1, rawJobs)).toFixed(2)} ms |`,
   );
+  console.log(
+    `\n| lane | trials/s | enqueue → commit p50 | p99 |\n| --- | ---: | ---: | ---: |\n| end to end (REST, coordinator, workers) | ${trialsRate.toFixed(1)} | ${report.latencyMs.p50} ms | ${report.latencyMs.p99} ms |\n| durable floor | ${floorRate.toFixed(1)} | ${report.floor.latencyMs.p50} ms | ${report.floor.latencyMs.p99} ms |`,
+  );
+  console.log(`\nratio vs durable floor: ${(trialsRate / floorRate).toFixed(2)}`);
   console.log(`\nraw data: ${out}`);
 } finally {
   await stack.stop();
