@@ -101,7 +101,7 @@ describe("coordinator on an evaluator's domain (enas-6-table)", () => {
     });
   }
 
-  for (const strategy of ["random", "evolution", "local-search"]) {
+  for (const strategy of ["random", "evolution", "local-search", "nsga2"]) {
     test(`${strategy}: every proposed cell is a table row, and the campaign completes`, async () => {
       const campaign = await runCampaign(strategy, 24, 8);
       assert.equal(campaign.status, "completed", campaign.error ?? "");

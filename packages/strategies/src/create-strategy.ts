@@ -2,6 +2,7 @@ import Type, { type Static, type TLiteral, type TObject, type TUnion } from "typ
 import { EvolutionSpecSchema, EvolutionStrategy } from "./evolution-strategy.ts";
 import { GraphVaeSpecSchema, GraphVaeStrategy } from "./graph-vae-strategy.ts";
 import { LocalSearchSpecSchema, LocalSearchStrategy } from "./local-search-strategy.ts";
+import { Nsga2SpecSchema, Nsga2Strategy } from "./nsga2-strategy.ts";
 import { RandomStrategy } from "./random-strategy.ts";
 import type { AnySearchSpace, Strategy } from "./strategy.ts";
 
@@ -14,6 +15,7 @@ const STRATEGY_SPEC_VARIANTS = [
   EvolutionSpecSchema,
   GraphVaeSpecSchema,
   LocalSearchSpecSchema,
+  Nsga2SpecSchema,
 ] as const;
 
 type SpecVariant = TObject<{ kind: TLiteral<string> }>;
@@ -60,6 +62,8 @@ export function createStrategy(spec: StrategySpec, space: AnySearchSpace): Strat
       return new GraphVaeStrategy(space, spec);
     case "local-search":
       return new LocalSearchStrategy(space);
+    case "nsga2":
+      return new Nsga2Strategy(space, spec);
     default: {
       const unknownSpec: never = spec;
       throw new Error(

@@ -19,6 +19,18 @@ export {
   GraphVaeStrategy,
 } from "./graph-vae-strategy.ts";
 export { LocalSearchSpecSchema, LocalSearchStrategy } from "./local-search-strategy.ts";
+export {
+  type AccuracyFlopsPoint,
+  crowdingDistances,
+  dominates,
+  NSGA2_DEFAULTS,
+  type Nsga2Options,
+  Nsga2SpecSchema,
+  Nsga2Strategy,
+  nonDominatedSort,
+  type RankedMember,
+  selectPopulation,
+} from "./nsga2-strategy.ts";
 export { RandomStrategy } from "./random-strategy.ts";
 export type {
   AnySearchSpace,

@@ -55,7 +55,7 @@ function assertFreshAndDistinct(candidates: Candidate[], history: readonly Obser
 
 describe("evolution strategy spec", () => {
   test("both kinds are listed and created, with evolution's defaults and options", () => {
-    assert.deepEqual(STRATEGY_KINDS, ["random", "evolution", "graph-vae", "local-search"]);
+    assert.deepEqual(STRATEGY_KINDS, ["random", "evolution", "graph-vae", "local-search", "nsga2"]);
     assert.ok(createStrategy({ kind: "random" }, space) instanceof RandomStrategy);
     const byDefault = createStrategy({ kind: "evolution" }, space);
     assert.ok(byDefault instanceof EvolutionStrategy);

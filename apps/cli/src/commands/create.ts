@@ -43,8 +43,9 @@ Options:
                          cifar10; train: synthetic-shapes, fashion-mnist, cifar10 or
                          cifar100
                          (default: ${CAMPAIGN_DEFAULTS.dataset})
-  --strategy KIND        graph-vae (the API's default), evolution, local-search or random;
-                         a kind other than the file's drops the file's strategy settings
+  --strategy KIND        graph-vae (the API's default), evolution, local-search, nsga2
+                         or random; a kind other than the file's drops the file's
+                         strategy settings
   --budget N             evaluations in all (required, here or in the file)
   --per-round N          candidates per round (the API's default: 10)
   --seed N               random seed (default: chosen by the API)
