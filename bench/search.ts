@@ -8,7 +8,8 @@
  *   npx tsx bench/search.ts [--strategies random,evolution,local-search,graph-vae,...]
  *     [--space nas-bench-201|enas-macro-6] [--dataset cifar10|cifar100|imagenet16-120]
  *     [--seeds 30] [--budget 150] [--per-round 10] [--checkpoints 50,100,150] [--jobs 2]
- *     [--lambda 0] [--first-seed 0] [--baseline local-search] [--no-prefix-check]
+ *     [--lambda 0] [--objective accuracy|pareto] [--first-seed 0]
+ *     [--baseline local-search (nsga2 with --objective pareto)] [--no-prefix-check]
  *     [--start-before 2026-12-07T02:50:00Z] [--out bench/results/search-<timestamp>.json]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -23,8 +24,14 @@ import {
   isNb201BenchDataset,
   NB201_BENCH_DATASETS,
   type Nb201Reference,
+  nb201ParetoReference,
   nb201Reference,
 } from "./lib/nb201.ts";
+import {
+  frontFractionAfter,
+  medianHypervolumeRatioAfter,
+  type ParetoReference,
+} from "./lib/pareto-metrics.ts";
 import { type CampaignOutcome, type CampaignTask, runCampaignsInChildren } from "./lib/pool.ts";
 import { gitDescription, shellQuote } from "./lib/provenance.ts";
 import type { BenchStrategySpec, CampaignEvaluation, CampaignRun } from "./lib/run-campaign.ts";
@@ -44,7 +51,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CODE_PATH = "in-process driver calling the same Strategy implementations as the coordinator";
 
 /**
- * The strategy settings the bench knows, by name: the four strategies with their defaults, and
+ * The strategy settings the bench knows, by name: the five strategies with their defaults, and
  * two ablations of graph-vae (the predictor's choice replaced by a random pick from the same
  * decoded pool; no gradient steps in the latent space).
  */
@@ -52,17 +59,21 @@ const BENCH_STRATEGIES: Readonly<Record<string, BenchStrategySpec>> = {
   random: { kind: "random" },
   evolution: { kind: "evolution" },
   "local-search": { kind: "local-search" },
+  nsga2: { kind: "nsga2" },
   "graph-vae": { kind: "graph-vae" },
   "graph-vae:random-pick": { kind: "graph-vae", selection: "random" },
   "graph-vae:no-steps": { kind: "graph-vae", latentSteps: 0, perturbedSteps: 0 },
 };
 const DEFAULT_STRATEGIES = Object.keys(BENCH_STRATEGIES).join(",");
 const SPACES = ["nas-bench-201", "enas-macro-6"] as const;
+const OBJECTIVES = ["accuracy", "pareto"] as const;
+/** The default --baseline for each --objective. */
+const DEFAULT_BASELINE = { accuracy: "local-search", pareto: "nsga2" } as const;
 
 function usage(message: string): never {
   console.error(`bench/search.ts: ${message}`);
   console.error(
-    `usage: npx tsx bench/search.ts [--strategies ${DEFAULT_STRATEGIES}] [--space ${SPACES.join("|")}] [--dataset ${Object.keys(NB201_BENCH_DATASETS).join("|")}] [--seeds 30] [--budget 150] [--per-round 10] [--checkpoints 50,100,150] [--jobs 2] [--lambda 0] [--first-seed 0] [--baseline local-search] [--no-prefix-check] [--start-before ISO-TIME] [--out FILE]`,
+    `usage: npx tsx bench/search.ts [--strategies ${DEFAULT_STRATEGIES}] [--space ${SPACES.join("|")}] [--dataset ${Object.keys(NB201_BENCH_DATASETS).join("|")}] [--seeds 30] [--budget 150] [--per-round 10] [--checkpoints 50,100,150] [--jobs 2] [--lambda 0] [--objective ${OBJECTIVES.join("|")}] [--first-seed 0] [--baseline local-search (pareto: nsga2)] [--no-prefix-check] [--start-before ISO-TIME] [--out FILE]`,
   );
   process.exit(2);
 }
@@ -86,8 +97,10 @@ const { values: args } = (() => {
         checkpoints: { type: "string", default: "50,100,150" },
         jobs: { type: "string", default: "2" },
         lambda: { type: "string", default: "0" },
+        objective: { type: "string", default: "accuracy" },
         "first-seed": { type: "string", default: "0" },
-        baseline: { type: "string", default: "local-search" },
+        // Default by objective (DEFAULT_BASELINE).
+        baseline: { type: "string" },
         "no-prefix-check": { type: "boolean", default: false },
         // No default: without it every campaign runs.
         "start-before": { type: "string" },
@@ -141,7 +154,13 @@ const requestedCheckpoints = args.checkpoints
 const checkpoints = [...new Set([...requestedCheckpoints.filter((n) => n < budget), budget])].sort(
   (a, b) => a - b,
 );
-const baselineName = args.baseline;
+const objective = (OBJECTIVES as readonly string[]).includes(args.objective)
+  ? (args.objective as (typeof OBJECTIVES)[number])
+  : usage(`--objective must be one of ${OBJECTIVES.join(", ")}`);
+if (objective === "pareto" && target.space !== "nas-bench-201") {
+  usage("--objective pareto needs --space nas-bench-201 (the true front comes from its table)");
+}
+const baselineName = args.baseline ?? DEFAULT_BASELINE[objective];
 const startBefore =
   args["start-before"] === undefined ? undefined : Date.parse(args["start-before"]);
 if (startBefore !== undefined && !Number.isFinite(startBefore)) {
@@ -157,6 +176,8 @@ interface StrategyPlan {
   name: string;
   spec: BenchStrategySpec;
   lambdaApplied: boolean;
+  /** With --objective pareto: whether the spec got `objective: "pareto"` (its schema accepts it). */
+  objectiveApplied: boolean;
   skipped?: string;
 }
 
@@ -171,6 +192,15 @@ function planStrategy(name: string): StrategyPlan {
       lambdaApplied = true;
     }
   }
+  // Like --lambda: only where the kind's schema has the field (nsga2 is multi-objective as is).
+  let objectiveApplied = false;
+  if (objective === "pareto") {
+    const withObjective: BenchStrategySpec = { ...spec, objective: "pareto" };
+    if (Value.Check(StrategySpecSchema, withObjective)) {
+      spec = withObjective;
+      objectiveApplied = true;
+    }
+  }
   // The schema is what a campaign's spec must pass; createStrategy itself ignores unknown fields.
   if (!Value.Check(StrategySpecSchema, spec)) {
     const errors = [...Value.Errors(StrategySpecSchema, spec)]
@@ -180,6 +210,7 @@ function planStrategy(name: string): StrategyPlan {
       name,
       spec,
       lambdaApplied,
+      objectiveApplied,
       skipped: `spec not accepted by StrategySpecSchema (${errors.join("; ")})`,
     };
   }
@@ -190,10 +221,11 @@ function planStrategy(name: string): StrategyPlan {
       name,
       spec,
       lambdaApplied,
+      objectiveApplied,
       skipped: error instanceof Error ? error.message : String(error),
     };
   }
-  return { name, spec, lambdaApplied };
+  return { name, spec, lambdaApplied, objectiveApplied };
 }
 
 const plans = names.map(planStrategy);
@@ -249,6 +281,11 @@ const reference: Reference =
   target.space === "nas-bench-201"
     ? { kind: "nas-bench-201", nb201: await nb201Reference(target.dataset) }
     : { kind: "enas-macro-6", enas6: await enas6Reference() };
+/** With --objective pareto (NAS-Bench-201 only): the table's true front and median cell. */
+const pareto: ParetoReference | undefined =
+  objective === "pareto" && target.space === "nas-bench-201"
+    ? await nb201ParetoReference(target.dataset)
+    : undefined;
 
 /**
  * The figure a campaign reports after its first n evaluations: on NAS-Bench-201 the test accuracy
@@ -310,12 +347,20 @@ interface CheckpointSummary {
   /** This strategy minus the baseline, paired by seed; null for the baseline itself or without one. */
   versusBaseline: MeanWithError | null;
   hypervolumeRatio: { mean: number; std: number } | null;
+  /** With --objective pareto: front fraction and median-reference HV ratio, and vs the baseline. */
+  pareto: {
+    frontFraction: MeanWithError;
+    frontFractionVersusBaseline: MeanWithError | null;
+    hypervolume: MeanWithError;
+    hypervolumeVersusBaseline: MeanWithError | null;
+  } | null;
 }
 
 interface StrategySummary {
   name: string;
   spec: BenchStrategySpec;
   lambdaApplied: boolean;
+  objectiveApplied: boolean;
   runs: number;
   failed: { seed: number; error: string }[];
   checkpoints: CheckpointSummary[];
@@ -344,6 +389,14 @@ const runsOf = (plan: StrategyPlan) =>
   mainOutcomes
     .filter((outcome) => outcome.task.strategyName === plan.name)
     .flatMap((outcome) => (outcome.run && commonSeeds.has(outcome.run.seed) ? [outcome.run] : []));
+
+/** A per-run metric at n, per seed. */
+function metricBySeed(
+  runs: readonly CampaignRun[],
+  metric: (evaluations: readonly CampaignEvaluation[]) => number,
+): Map<number, number> {
+  return new Map(runs.map((run) => [run.seed, metric(run.evaluations)]));
+}
 
 /** Reported figure at n, per seed. */
 function figuresBySeed(runs: readonly CampaignRun[], n: number): Map<number, number> {
@@ -381,6 +434,7 @@ function summarise(plan: StrategyPlan): StrategySummary {
     name: plan.name,
     spec: plan.spec,
     lambdaApplied: plan.lambdaApplied,
+    objectiveApplied: plan.objectiveApplied,
     runs: runs.length,
     failed,
     checkpoints: checkpoints.map((n): CheckpointSummary => {
@@ -398,12 +452,37 @@ function summarise(plan: StrategyPlan): StrategySummary {
           ? pairedDifference(bySeed, figuresBySeed(baselineRuns, n))
           : null,
         hypervolumeRatio: ratios ? { mean: mean(ratios), std: sampleStd(ratios) } : null,
+        pareto: pareto ? paretoSummary(pareto, runs, baselineRuns, n) : null,
       };
     }),
     roundWallMs: mean(rounds.map((round) => round.wallMs)),
     roundProposeMs: mean(rounds.map((round) => round.proposeMs)),
     campaignWallMs: mean(runs.map((run) => run.wallMs)),
     prefixChecks,
+  };
+}
+
+function paretoSummary(
+  reference: ParetoReference,
+  runs: readonly CampaignRun[],
+  baselineRuns: readonly CampaignRun[] | undefined,
+  n: number,
+): NonNullable<CheckpointSummary["pareto"]> {
+  const fraction = (r: readonly CampaignRun[]) =>
+    metricBySeed(r, (evaluations) => frontFractionAfter(evaluations, n, reference));
+  const hypervolume = (r: readonly CampaignRun[]) =>
+    metricBySeed(r, (evaluations) => medianHypervolumeRatioAfter(evaluations, n, reference));
+  const fractions = fraction(runs);
+  const hypervolumes = hypervolume(runs);
+  return {
+    frontFraction: meanWithError([...fractions.values()]),
+    frontFractionVersusBaseline: baselineRuns
+      ? pairedDifference(fractions, fraction(baselineRuns))
+      : null,
+    hypervolume: meanWithError([...hypervolumes.values()]),
+    hypervolumeVersusBaseline: baselineRuns
+      ? pairedDifference(hypervolumes, hypervolume(baselineRuns))
+      : null,
   };
 }
 
@@ -459,7 +538,39 @@ if (summaries.length > 0) {
     rows.push([label, ...summaries.map(cell)]);
   row("spec", (summary) => `\`${JSON.stringify(summary.spec)}\``);
   row("runs in the figures", (summary) => `${summary.runs}/${seeds}`);
+  const meanCell = (value: MeanWithError | undefined, digits: number) =>
+    value ? `${fixed(value.mean, digits)} ± ${fixed(value.standardError, digits)}` : "—";
+  const pairedCell = (value: MeanWithError | null | undefined, runs: number, digits: number) =>
+    value
+      ? `${signed(value.mean, digits)} ± ${fixed(value.standardError, digits)}${value.count < runs ? ` (${value.count} pairs)` : ""}`
+      : "—";
+  if (pareto) {
+    row("objective", (summary) =>
+      summary.objectiveApplied ? "`pareto`" : "as is (no `objective` in its schema)",
+    );
+  }
   checkpoints.forEach((n, i) => {
+    if (!pareto) return;
+    const at = (summary: StrategySummary) => summary.checkpoints[i]?.pareto;
+    row(`true front found @${n}, mean ± s.e.m.`, (summary) =>
+      meanCell(at(summary)?.frontFraction, 3),
+    );
+    if (baseline) {
+      row(`front found − ${baseline.name} @${n}, paired mean ± s.e.m.`, (summary) =>
+        pairedCell(at(summary)?.frontFractionVersusBaseline, summary.runs, 3),
+      );
+    }
+    row(`HV ratio (median ref.) @${n}, mean ± s.e.m.`, (summary) =>
+      meanCell(at(summary)?.hypervolume, 3),
+    );
+    if (baseline) {
+      row(`HV ratio − ${baseline.name} @${n}, paired mean ± s.e.m.`, (summary) =>
+        pairedCell(at(summary)?.hypervolumeVersusBaseline, summary.runs, 3),
+      );
+    }
+  });
+  checkpoints.forEach((n, i) => {
+    if (pareto && n !== budget) return;
     const at = (summary: StrategySummary) => summary.checkpoints[i];
     row(`${figureName} @${n}, mean ± s.e.m. (%)`, (summary) => {
       const reported = at(summary)?.reported;
@@ -534,6 +645,23 @@ if (reference.kind === "nas-bench-201") {
     `- HV ratio: hypervolume of the (validation accuracy ↑, FLOPs ↓) points found by ${budget} evaluations over that of all ${nb201.architectures} architectures (true front: ${nb201.trueFrontSize} points). Both normalised to [0, 1] by the table's range (validation ${nb201.bounds.accuracyMin.toFixed(2)}–${nb201.bounds.accuracyMax.toFixed(2)} %, FLOPs ${(nb201.bounds.flopsMin / 1e6).toFixed(2)}–${(nb201.bounds.flopsMax / 1e6).toFixed(2)} M); reference point (accuracy 0, FLOPs 1).`,
   );
 }
+if (pareto) {
+  const { referencePoint, trueFront } = pareto;
+  lines.push(
+    `- True front found @n: the fraction of the ${trueFront.length} points of the true (validation accuracy ↑, FLOPs ↓) front that the first n evaluations found. True front: the distinct (validation accuracy, FLOPs) positions no row of the table dominates, over all ${pareto.rows} rows (${pareto.classes} isomorphism classes); isomorphic rows are separate training runs and count separately, and tied rows share a point. A point is found when the run evaluated one of its isomorphism classes (canonical hash), by whichever architecture string: a campaign evaluates one string per class, and which one decides only which training run of the same network the table returns (bench/lib/pareto-metrics.ts).`,
+  );
+  lines.push(
+    `- HV ratio (median ref.) @n: hypervolume of the (validation accuracy, FLOPs) points of the first n evaluations above the median cell (validation ${referencePoint.validationAccuracy.toFixed(2)} %, FLOPs ${(referencePoint.flops / 1e6).toFixed(2)} M, the medians over the rows), over that of the true front (${pareto.trueFrontAboveReference} of its points beat the median cell in both); 0 when no evaluation beats the median cell in both. Only cells cheaper and more accurate than the median count here; the front fraction covers the whole front.`,
+  );
+  if (baseline) {
+    lines.push(
+      `- − ${baseline.name}: per seed, this strategy's figure minus ${baseline.name}'s on the same seed, then mean ± s.e.m. of those differences (positive: more than ${baseline.name}).`,
+    );
+  }
+  lines.push(
+    `- --objective pareto: ${summaries.map((summary) => `${summary.name} ${summary.objectiveApplied ? 'got `objective: "pareto"`' : "ran as is (its spec schema has no objective)"}`).join("; ") || "no strategy ran"}. The test-accuracy rows are given at the budget only.`,
+  );
+}
 lines.push(
   lambda > 0
     ? `- --lambda ${lambda}: ${summaries.map((summary) => `${summary.name} ${summary.lambdaApplied ? "got it" : "ran without it (its spec schema does not accept lambda)"}`).join("; ") || "no strategy ran"}.`
@@ -586,10 +714,12 @@ writeFileSync(
       roundSize,
       jobs,
       lambda,
+      objective,
       checkpoints,
       baseline: baselineName,
     },
     reference,
+    ...(pareto ? { paretoReference: pareto } : {}),
     strategies: plans,
     summaries,
     runs: mainOutcomes.map((outcome) => ({ task: outcome.task, ...runOf(outcome) })),

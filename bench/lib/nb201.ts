@@ -7,6 +7,7 @@ import {
   nb201ColumnSource,
   nb201XValidTablePath,
 } from "@nasvae/evaluators";
+import { nasBench201SearchSpace } from "@nasvae/search-space";
 import {
   type AccuracyFlopsBounds,
   accuracyFlopsBounds,
@@ -14,6 +15,7 @@ import {
   paretoFront2d,
   toMaximisedPoint,
 } from "./hypervolume.ts";
+import { type ParetoReference, paretoReference } from "./pareto-metrics.ts";
 import type { Score, ScoreFunction } from "./run-campaign.ts";
 
 /** The bench's names of the NAS-Bench-201 datasets (`--dataset`), and the evaluator's. */
@@ -127,4 +129,25 @@ export function nb201Cifar10Reference(
   score: ScoreFunction = nb201Cifar10Score(),
 ): Promise<Nb201Reference> {
   return nb201Reference("cifar10", score);
+}
+
+/**
+ * The true (validation accuracy ↑, FLOPs ↓) front of the dataset's table and its median cell,
+ * for `--objective pareto`: every row scored through `score` (as the campaigns are), with its
+ * isomorphism class (paretoReference says how duplicates and ties count).
+ */
+export async function nb201ParetoReference(
+  dataset: Nb201Dataset,
+  score: ScoreFunction = nb201Score(dataset),
+): Promise<ParetoReference> {
+  const table = await loadNasBench201Table();
+  const rows = [];
+  for (const row of table.rows) {
+    const { validationAccuracy, flops } = await score(row.arch_str);
+    const canonicalHash = nasBench201SearchSpace.canonicalHash(
+      nasBench201SearchSpace.parse(row.arch_str),
+    );
+    rows.push({ canonicalHash, validationAccuracy, flops });
+  }
+  return paretoReference(rows);
 }
