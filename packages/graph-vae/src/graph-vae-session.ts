@@ -39,6 +39,7 @@ export interface TrainReport {
     kl: number;
     accuracy: number;
     flops: number;
+    ranking: number;
   };
 }
 
@@ -61,23 +62,42 @@ export class GraphVaeSession {
   private stats: TargetStats = { accuracyMean: 0, accuracyStd: 1, logFlopsMean: 0, logFlopsStd: 1 };
   private trainedSteps = 0;
   private readonly unlabelled: GraphTensors;
+  /** FLOPs of the unlabelled cells, where known (see GraphVaeConfig.costFeature). */
+  private readonly unlabelledFlops: readonly number[] | null;
 
   private constructor(
     readonly space: GraphSpace,
     readonly model: GraphVaeModel,
     unlabelled: readonly PaddedGraph[],
+    unlabelledFlops: readonly number[] | undefined,
   ) {
+    if (unlabelledFlops && unlabelledFlops.length !== unlabelled.length) {
+      throw new Error(
+        `unlabelledFlops has ${unlabelledFlops.length} values for ${unlabelled.length} cells`,
+      );
+    }
     this.unlabelled = graphTensors(space, unlabelled);
+    this.unlabelledFlops = model.config.costFeature && unlabelledFlops ? unlabelledFlops : null;
+    if (this.unlabelledFlops) {
+      [this.stats.logFlopsMean, this.stats.logFlopsStd] = meanStd(
+        this.unlabelledFlops.map(Math.log),
+      );
+    }
   }
 
+  /**
+   * A new model. `unlabelledFlops[i]` is the FLOPs of `unlabelled[i]`: with config.costFeature,
+   * the FLOPs head then learns the cost of every cell, and FLOPs are standardised on them.
+   */
   static create(
     space: GraphSpace,
     unlabelled: readonly PaddedGraph[],
     config: Partial<GraphVaeConfig> = {},
     seed = 0,
+    unlabelledFlops?: readonly number[],
   ): GraphVaeSession {
     const model = new GraphVaeModel(space, { ...defaultGraphVaeConfig, ...config }, seed);
-    return new GraphVaeSession(space, model, unlabelled);
+    return new GraphVaeSession(space, model, unlabelled, unlabelledFlops);
   }
 
   /** Rebuilds a session from `save()` output (a previous round's weights). */
@@ -85,9 +105,10 @@ export class GraphVaeSession {
     space: GraphSpace,
     unlabelled: readonly PaddedGraph[],
     snapshot: Uint8Array,
+    unlabelledFlops?: readonly number[],
   ): GraphVaeSession {
     const { header, weights } = decodeSnapshot(snapshot);
-    const session = GraphVaeSession.create(space, unlabelled, header.config);
+    const session = GraphVaeSession.create(space, unlabelled, header.config, 0, unlabelledFlops);
     const byName = new Map(header.variables.map((v) => [v.name, v]));
     for (const { key, variable } of session.model.namedVariables()) {
       const entry = byName.get(key);
@@ -126,7 +147,13 @@ export class GraphVaeSession {
   async train(labelled: readonly LabelledGraph[], options: TrainOptions): Promise<TrainReport> {
     const started = performance.now();
     const { unlabelledBatch, labelledBatch } = this.model.config;
-    if (labelled.length > 0) this.stats = fitStats(labelled, this.robust);
+    if (labelled.length > 0) {
+      const fitted = fitStats(labelled, this.robust);
+      // Where every cell's cost is known, FLOPs keep the whole space's standardisation.
+      this.stats = this.unlabelledFlops
+        ? { ...fitted, logFlopsMean: this.stats.logFlopsMean, logFlopsStd: this.stats.logFlopsStd }
+        : fitted;
+    }
     const optimizer = tf.train.adam(options.learningRate ?? this.model.config.learningRate);
     const labelledTensors =
       labelled.length > 0
@@ -137,9 +164,12 @@ export class GraphVaeSession {
         : null;
     const accuracyTargets = tf.tensor1d(labelled.map((l) => this.standardiseAccuracy(l.accuracy)));
     const flopsTargets = tf.tensor1d(labelled.map((l) => this.standardiseFlops(l.flops)));
+    const unlabelledFlopsTargets = this.unlabelledFlops
+      ? tf.tensor1d(this.unlabelledFlops.map((f) => this.standardiseFlops(f)))
+      : null;
     const total = this.unlabelled.nodes.shape[0];
     const tail = Math.max(1, Math.floor(options.steps / 10));
-    const sums = { total: 0, nodes: 0, edges: 0, kl: 0, accuracy: 0, flops: 0 };
+    const sums = { total: 0, nodes: 0, edges: 0, kl: 0, accuracy: 0, flops: 0, ranking: 0 };
 
     for (let step = 0; step < options.steps; step++) {
       // Training is synchronous: let the event loop run now and then, so that BullMQ renews the
@@ -170,17 +200,31 @@ export class GraphVaeSession {
           adjacency: tf.concat(parts.map((p) => p.adjacency)) as tf.Tensor3D,
           mask: tf.concat(parts.map((p) => p.mask)) as tf.Tensor2D,
         };
+        // (Gathering nothing yields a malformed tensor on WASM: empty parts are left out.)
         const at = tf.tensor1d(labelledIndex, "int32");
-        const targets =
+        const labelledTargets =
           labelledIndex.length > 0
             ? { accuracy: tf.gather(accuracyTargets, at), flops: tf.gather(flopsTargets, at) }
+            : { accuracy: tf.tensor1d([]), flops: tf.tensor1d([]) };
+        // The batch is [labelled..., unlabelled...]: with every cell's cost known, FLOPs
+        // targets cover both parts.
+        const targets = unlabelledFlopsTargets
+          ? {
+              accuracy: labelledTargets.accuracy,
+              flops: tf.concat([
+                labelledTargets.flops,
+                tf.gather(unlabelledFlopsTargets, tf.tensor1d(unlabelledIndex, "int32")),
+              ]) as tf.Tensor1D,
+            }
+          : labelledIndex.length > 0
+            ? labelledTargets
             : null;
         let recorded: tf.Tensor = tf.zeros([0]);
         optimizer.minimize(() => {
           const loss = jointLoss(this.model, batch, targets, noiseSeed);
           if (record) {
-            const { total, nodes, edges, kl, accuracy, flops } = loss;
-            recorded = tf.keep(tf.stack([total, nodes, edges, kl, accuracy, flops]));
+            const { total, nodes, edges, kl, accuracy, flops, ranking } = loss;
+            recorded = tf.keep(tf.stack([total, nodes, edges, kl, accuracy, flops, ranking]));
           }
           return loss.total;
         });
@@ -196,6 +240,7 @@ export class GraphVaeSession {
     }
     optimizer.dispose();
     tf.dispose([accuracyTargets, flopsTargets]);
+    unlabelledFlopsTargets?.dispose();
     if (labelledTensors) disposeGraphTensors(labelledTensors);
     this.trainedSteps += options.steps;
     return { steps: options.steps, milliseconds: performance.now() - started, loss: sums };

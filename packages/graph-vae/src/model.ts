@@ -75,10 +75,11 @@ export class GraphVaeModel {
     dense("dec2", 2 * h, 2 * h);
     dense("decNodes", 2 * h, this.nodes * this.classes);
     dense("decEdges", 2 * h, this.nodes * this.nodes);
-    for (const head of ["acc", "flops"]) {
-      dense(`${head}1`, z, h);
-      dense(`${head}2`, h, 1);
-    }
+    // With costFeature, the accuracy head reads the FLOPs head's prediction beside z.
+    dense("acc1", config.costFeature ? z + 1 : z, h);
+    dense("acc2", h, 1);
+    dense("flops1", z, h);
+    dense("flops2", h, 1);
   }
 
   private apply(name: string, x: tf.Tensor2D): tf.Tensor2D {
@@ -139,7 +140,10 @@ export class GraphVaeModel {
 
   /** Standardised predicted accuracy [B]. */
   predictAccuracy(mu: tf.Tensor2D): tf.Tensor1D {
-    return tf.reshape(this.apply("acc2", tf.relu(this.apply("acc1", mu)) as tf.Tensor2D), [-1]);
+    const input = this.config.costFeature
+      ? (tf.concat([mu, tf.expandDims(this.predictFlops(mu), 1)], 1) as tf.Tensor2D)
+      : mu;
+    return tf.reshape(this.apply("acc2", tf.relu(this.apply("acc1", input)) as tf.Tensor2D), [-1]);
   }
 
   /** Standardised predicted FLOPs [B]. */

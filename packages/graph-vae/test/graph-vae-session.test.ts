@@ -3,6 +3,7 @@ import { before, describe, test } from "node:test";
 import { createRandom } from "@nasvae/search-space";
 import { ensureBackend, GraphVaeSession, type LabelledGraph, tf } from "../src/index.ts";
 import {
+  allFlops,
   allGraphs,
   kendallTau,
   labelledCells,
@@ -154,5 +155,48 @@ describe("graph VAE on NAS-Bench-201", () => {
       restored.dispose();
     }
     assert.equal(tf.memory().numTensors, baseline);
+  });
+
+  test("with costFeature, the FLOPs head learns every cell's cost from unlabelled cells alone", async () => {
+    const flops = allFlops();
+    const config = { ...small, costFeature: true, rankingWeight: 1 };
+    const session = GraphVaeSession.create(nb201GraphSpace, allGraphs, config, 11, flops);
+    try {
+      const report = await session.train([], { steps: 200, rng: createRandom(11) });
+      assert.equal(report.loss.ranking, 0, "no labelled cell, no ranking loss");
+      const heldOut = labelled.slice(0, 300);
+      const predicted = session.predict(heldOut.map((l) => l.graph)).map((p) => p.flops);
+      const tau = kendallTau(
+        predicted,
+        heldOut.map((l) => l.flops),
+      );
+      assert.ok(tau > 0.8, `FLOPs Kendall tau ${tau.toFixed(3)} with no labelled cell`);
+      // The accuracy head reads the FLOPs prediction: its input is z plus one.
+      const acc1 = session.model.namedVariables().find((v) => v.key === "acc1/w");
+      assert.deepEqual(acc1?.variable.shape, [57, 64]);
+
+      const tuned = await session.train(labelled.slice(300, 350), {
+        steps: 20,
+        rng: createRandom(12),
+      });
+      assert.ok(tuned.loss.ranking > 0, `ranking loss ${tuned.loss.ranking}`);
+      assert.ok(Number.isFinite(tuned.loss.total));
+    } finally {
+      session.dispose();
+    }
+  });
+
+  test("unlabelledFlops must have one value per unlabelled cell", () => {
+    assert.throws(
+      () =>
+        GraphVaeSession.create(
+          nb201GraphSpace,
+          allGraphs.slice(0, 10),
+          { costFeature: true },
+          1,
+          [1, 2],
+        ),
+      /2 values for 10 cells/,
+    );
   });
 });

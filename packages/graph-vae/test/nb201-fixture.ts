@@ -23,6 +23,11 @@ export function toGraph(cell: ReturnType<typeof space.parse>): PaddedGraph {
 
 export const allGraphs: PaddedGraph[] = [...space.enumerate()].map(toGraph);
 
+/** FLOPs of every cell of allGraphs, in the same order, from the space's cost model. */
+export function allFlops(): number[] {
+  return [...space.enumerate()].map((cell) => space.cost(cell).flops);
+}
+
 /** `count` distinct random cells with their CIFAR-10 validation accuracy and FLOPs. */
 export async function labelledCells(count: number, seed: number): Promise<LabelledGraph[]> {
   const table = await loadNasBench201Table();
