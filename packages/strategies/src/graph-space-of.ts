@@ -9,7 +9,14 @@ export interface SpaceGraphs {
    * listed (NAS-Bench-201's 15,625; a table's domain), otherwise a fixed uniform sample of it.
    */
   unlabelled: PaddedGraph[];
+  /**
+   * FLOPs of each unlabelled cell from the space's cost model (known without training, see
+   * GraphVaeConfig.costFeature), or undefined where the space's cost has no `flops`.
+   */
+  unlabelledFlops: number[] | undefined;
   toGraph(cell: unknown): PaddedGraph;
+  /** A cell's FLOPs from the space's cost model, or undefined where it has none. */
+  cellFlops(cell: unknown): number | undefined;
 }
 
 const cache = new Map<string, Promise<SpaceGraphs>>();
@@ -62,10 +69,15 @@ export function spaceGraphs(space: AnySearchSpace): Promise<SpaceGraphs> {
       const { padGraph } = await import("@nasvae/graph-vae");
       const rng = createRandom(0);
       const dags: Dag[] = [];
+      const flops: (number | undefined)[] = [];
+      const add = (cell: unknown) => {
+        dags.push(space.toDag(cell));
+        flops.push(cellFlops(space, cell));
+      };
       if (space.enumerate && space.size <= MAX_UNLABELLED) {
-        for (const cell of space.enumerate()) dags.push(space.toDag(cell));
+        for (const cell of space.enumerate()) add(cell);
       } else {
-        while (dags.length < MAX_UNLABELLED) dags.push(space.toDag(space.sample(rng)));
+        while (dags.length < MAX_UNLABELLED) add(space.sample(rng));
       }
       // The shape is the whole space's: decoded cells are cells of the base space.
       const base = isDomainSpace(space) ? space.base : space;
@@ -97,11 +109,20 @@ export function spaceGraphs(space: AnySearchSpace): Promise<SpaceGraphs> {
       return {
         graphSpace,
         unlabelled: dags.map((d) => padGraph(graphSpace, d.ops, d.adjacency)),
+        unlabelledFlops: flops.every((f) => f !== undefined) ? (flops as number[]) : undefined,
         toGraph,
+        cellFlops: (cell: unknown) => cellFlops(space, cell),
       };
     })();
     cache.set(key, entry);
     entry.catch(() => cache.delete(key));
   }
   return entry;
+}
+
+/** FLOPs of a cell by the space's cost model (default options), if it reports positive FLOPs. */
+function cellFlops(space: AnySearchSpace, cell: unknown): number | undefined {
+  const cost: unknown = space.cost(cell);
+  const flops = (cost as { flops?: unknown } | null)?.flops;
+  return typeof flops === "number" && Number.isFinite(flops) && flops > 0 ? flops : undefined;
 }

@@ -20,9 +20,7 @@ export {
 } from "./graph-vae-strategy.ts";
 export { LocalSearchSpecSchema, LocalSearchStrategy } from "./local-search-strategy.ts";
 export {
-  type AccuracyFlopsPoint,
   crowdingDistances,
-  dominates,
   NSGA2_DEFAULTS,
   type Nsga2Options,
   Nsga2SpecSchema,
@@ -31,6 +29,12 @@ export {
   type RankedMember,
   selectPopulation,
 } from "./nsga2-strategy.ts";
+export {
+  type AccuracyFlopsPoint,
+  dominates,
+  hypervolume,
+  nonDominated,
+} from "./pareto.ts";
 export { RandomStrategy } from "./random-strategy.ts";
 export type {
   AnySearchSpace,

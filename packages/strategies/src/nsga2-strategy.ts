@@ -1,5 +1,6 @@
 import type { Random } from "@nasvae/search-space";
 import Type from "typebox";
+import { type AccuracyFlopsPoint, dominates } from "./pareto.ts";
 import type {
   AnySearchSpace,
   Candidate,
@@ -47,19 +48,6 @@ export const Nsga2SpecSchema = Type.Object(
 const MUTATION_TRIES = 5;
 /** Tournaments tried for one candidate before falling back to a random unseen architecture. */
 const TOURNAMENT_TRIES = 5;
-
-/** A point of the two objectives: accuracy maximised, FLOPs minimised. */
-export interface AccuracyFlopsPoint {
-  readonly accuracy: number;
-  readonly flops: number;
-}
-
-/** a dominates b: no worse in both objectives, strictly better in at least one. */
-export function dominates(a: AccuracyFlopsPoint, b: AccuracyFlopsPoint): boolean {
-  return (
-    a.accuracy >= b.accuracy && a.flops <= b.flops && (a.accuracy > b.accuracy || a.flops < b.flops)
-  );
-}
 
 /**
  * Non-dominated sorting (Deb et al. 2002): front 0 holds the points no point dominates, front k

@@ -98,6 +98,89 @@ describe("graph-vae strategy", () => {
   });
 });
 
+describe("graph-vae strategy's pool", () => {
+  const small = { pretrainSteps: 30, finetuneSteps: 5, latentSize: 16, poolFactor: 2 };
+
+  test("neighbourCentres adds the best cell's unseen neighbours for the predictor to rank", async () => {
+    const history = await completedHistory(space, 10, 21);
+    const best = [...history].sort(
+      (a, b) => (b.validationAccuracy as number) - (a.validationAccuracy as number),
+    )[0] as Observation;
+    const neighbourHashes = new Set(
+      space.neighbours(space.parse(best.archString)).map((cell) => space.canonicalHash(cell)),
+    );
+    const strategy = createStrategy({ kind: "graph-vae", ...small, neighbourCentres: 1 }, space);
+    const proposal = await strategy.propose({
+      count: 10,
+      history,
+      rng: createRandom(22),
+      roundIndex: 1,
+    });
+    const info = proposal.info ?? {};
+    assert.ok((info.poolFromNeighbours as number) > 0, JSON.stringify(info));
+    assert.ok((info.poolFromNeighbours as number) <= neighbourHashes.size);
+    const seen = new Set(history.map((o) => o.canonicalHash));
+    const fromNeighbours = proposal.candidates.filter((c) => neighbourHashes.has(c.canonicalHash));
+    assert.ok(fromNeighbours.length >= (info.chosenFromNeighbours as number));
+    for (const c of proposal.candidates) {
+      assertValidCell(space, c.archString, c.canonicalHash);
+      assert.ok(!seen.has(c.canonicalHash));
+    }
+    assert.equal(new Set(proposal.candidates.map((c) => c.canonicalHash)).size, 10);
+
+    const without = await createStrategy({ kind: "graph-vae", ...small }, space).propose({
+      count: 10,
+      history,
+      rng: createRandom(22),
+      roundIndex: 1,
+    });
+    assert.equal(without.info?.poolFromNeighbours, 0);
+  });
+
+  test("the Pareto objective reaches for cheaper cells than the accuracy objective", async () => {
+    const table = await loadNasBench201Table();
+    const { candidates } = await new RandomStrategy(space).propose({
+      count: 20,
+      history: [],
+      rng: createRandom(31),
+      roundIndex: 0,
+    });
+    const history = candidates.map((c): Observation => {
+      const row = table.byArch.get(c.archString);
+      assert.ok(row);
+      return {
+        ...c,
+        status: "completed",
+        validationAccuracy: row.cifar10_valid_acc,
+        flops: row.flops_m * 1e6,
+      };
+    });
+    const flopsOf = (archString: string) => space.cost(space.parse(archString)).flops;
+    const propose = (objective: "accuracy" | "pareto") =>
+      createStrategy({ kind: "graph-vae", ...small, objective }, space).propose({
+        count: 10,
+        history,
+        rng: createRandom(32),
+        roundIndex: 1,
+      });
+    const pareto = await propose("pareto");
+    const accuracy = await propose("accuracy");
+    assert.equal(pareto.info?.objective, "pareto");
+    const seen = new Set(history.map((o) => o.canonicalHash));
+    for (const c of pareto.candidates) {
+      assertValidCell(space, c.archString, c.canonicalHash);
+      assert.ok(!seen.has(c.canonicalHash));
+    }
+    assert.equal(new Set(pareto.candidates.map((c) => c.canonicalHash)).size, 10);
+    const cheapest = (proposal: typeof pareto) =>
+      Math.min(...proposal.candidates.map((c) => flopsOf(c.archString)));
+    assert.ok(
+      cheapest(pareto) < cheapest(accuracy),
+      `cheapest candidate: pareto ${cheapest(pareto)}, accuracy ${cheapest(accuracy)} FLOPs`,
+    );
+  });
+});
+
 /** `n` random distinct cells of `searchSpace`, completed with a made-up accuracy and FLOPs. */
 async function completedHistory(searchSpace: AnySearchSpace, n: number, seed: number) {
   const { candidates } = await new RandomStrategy(searchSpace).propose({
