@@ -154,7 +154,14 @@ test("the GPU worker (profile gpu) reserves one NVIDIA GPU; the CPU worker is pr
   ]);
   const cpu = service("worker-cpu");
   assert.deepEqual(cpu.profiles, ["cpu"]);
-  assert.equal(cpu.build?.target, "worker");
+  // Native TensorFlow by default; WORKER_CPU_TARGET=worker builds the WebAssembly image.
+  assert.equal(cpu.build?.target, "worker-cpu");
+  const wasm = loadCompose(new Map([["WORKER_CPU_TARGET", "worker"]])).compose;
+  assert.equal(wasm.services["worker-cpu"]?.build?.target, "worker");
+  const stages = parseDockerfile(readText("infra/Dockerfile")).stages.map((s) => s.name);
+  for (const target of [gpu.build?.target, cpu.build?.target, "worker"]) {
+    assert.ok(stages.includes(target ?? ""), `${target}: no such Dockerfile target`);
+  }
   assert.deepEqual(cpu.deploy, { replicas: 1 });
   assert.equal(gpu.deploy?.replicas, 1);
   // Both are the same worker otherwise.

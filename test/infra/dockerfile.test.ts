@@ -73,7 +73,7 @@ function effectiveUser(name: string): string | undefined {
   return undefined;
 }
 
-const targets = ["api", "coordinator", "worker", "worker-gpu", "migrate"];
+const targets = ["api", "coordinator", "worker", "worker-cpu", "worker-gpu", "migrate"];
 
 test("dockerfile-utils (the linter of VS Code's Docker support) finds nothing", () => {
   // Every check at its default severity, warnings included: deprecated MAINTAINER, casing, empty
@@ -87,7 +87,7 @@ test("the linter flags what it should (its checks are live)", () => {
   assert.ok(validate(broken).length >= 3);
 });
 
-test("the stages: base, build, runtime, build-gpu and one per target", () => {
+test("the stages: base, build, runtime, build-cpu, build-gpu and one per target", () => {
   assert.deepEqual(
     stages.map((s) => s.name),
     [
@@ -98,6 +98,8 @@ test("the stages: base, build, runtime, build-gpu and one per target", () => {
       "api",
       "coordinator",
       "worker",
+      "build-cpu",
+      "worker-cpu",
       "build-gpu",
       "worker-gpu",
     ],
@@ -107,6 +109,8 @@ test("the stages: base, build, runtime, build-gpu and one per target", () => {
   for (const target of ["api", "coordinator", "worker", "migrate"]) {
     assert.deepEqual(chain(target), [target, "runtime", "base"]);
   }
+  assert.deepEqual(chain("build-cpu"), ["build-cpu", "build", "base"]);
+  assert.deepEqual(chain("worker-cpu"), ["worker-cpu", "base"]);
   assert.deepEqual(chain("build-gpu"), ["build-gpu", "build", "base"]);
   assert.deepEqual(chain("worker-gpu"), ["worker-gpu"]);
 });
@@ -135,6 +139,11 @@ test("no dev dependency in a final image: pruned, and only the pruned tree is co
   const gpuRuns = instructions("build-gpu", "RUN").join("\n");
   assert.match(gpuRuns, /npm install --no-save --omit=dev --ignore-scripts/);
   assert.match(gpuRuns, /test ! -d node_modules\/@biomejs\/biome/);
+  // worker-cpu likewise from build-cpu (and nothing else: the node binary is the base's own).
+  assert.deepEqual(instructions("worker-cpu", "COPY"), ["--from=build-cpu /app /app"]);
+  const cpuRuns = instructions("build-cpu", "RUN").join("\n");
+  assert.match(cpuRuns, /npm install --no-save --omit=dev --ignore-scripts/);
+  assert.match(cpuRuns, /test ! -d node_modules\/@biomejs\/biome/);
   const rootManifest = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
   assert.ok("@biomejs/biome" in rootManifest.devDependencies, "pick another dev-only marker");
   // The build stage's last step is the prune (nothing installs after it).
@@ -169,6 +178,57 @@ test("tfjs-node-gpu is pinned to graph-vae's @tensorflow/tfjs version and instal
   assert.equal(firstImport, "@tensorflow/tfjs-node-gpu");
 });
 
+test("tfjs-node is pinned to the same version, installed with its script, checked twice", () => {
+  assert.equal(globalArg("TFJS_NODE_VERSION"), globalArg("TFJS_NODE_GPU_VERSION"));
+  const tfBackend = JSON.parse(
+    readFileSync(new URL("packages/tf-backend/package.json", root), "utf8"),
+  );
+  assert.equal(globalArg("TFJS_NODE_VERSION"), tfBackend.dependencies["@tensorflow/tfjs"]);
+  assert.deepEqual(instructions("build-cpu", "ARG"), ["TFJS_NODE_VERSION"]);
+  const cpuRuns = instructions("build-cpu", "RUN").join("\n");
+  assert.match(cpuRuns, /"@tensorflow\/tfjs-node@\$\{TFJS_NODE_VERSION\}"/);
+  assert.match(cpuRuns, /npm rebuild @tensorflow\/tfjs-node(?!-gpu)/);
+  assert.match(cpuRuns, /tfjs-node\/lib\/napi-v\*\/tfjs_binding\.node/);
+  assert.match(cpuRuns, /tfjs-node\/deps\/lib\/libtensorflow\.so/);
+  // The GPU package must not end up in the CPU image (the loader would try it first).
+  assert.doesNotMatch(cpuRuns, /tfjs-node-gpu/);
+  // The final image loads the binding, and the backend loader picks it over WebAssembly.
+  const smoke = instructions("worker-cpu", "RUN").join("\n");
+  assert.match(smoke, /require\('@tensorflow\/tfjs-node'\)/);
+  assert.match(smoke, /node --import tsx scripts\/tf-backend\.ts --expect tensorflow/);
+  // A host install gets the same package, version and check with one command.
+  const rootManifest = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
+  assert.equal(
+    rootManifest.scripts["tf:native"],
+    `npm install --no-save @tensorflow/tfjs-node@${globalArg("TFJS_NODE_VERSION")} && tsx scripts/tf-backend.ts --expect tensorflow`,
+  );
+  // npm >= 11.19 skips the install scripts of dependencies not approved in allowScripts: without
+  // this entry the host install would have no libtensorflow.
+  assert.equal(
+    rootManifest.allowScripts[`@tensorflow/tfjs-node@${globalArg("TFJS_NODE_VERSION")}`],
+    true,
+  );
+  // The loader imports tfjs-node right after tfjs-node-gpu, before WebAssembly.
+  const backend = readFileSync(new URL("packages/tf-backend/src/backend.ts", root), "utf8");
+  const imports = [...backend.matchAll(/import\("(@tensorflow\/[^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(imports.slice(0, 3), [
+    "@tensorflow/tfjs-node-gpu",
+    "@tensorflow/tfjs-node",
+    "@tensorflow/tfjs-backend-wasm",
+  ]);
+});
+
+test("the native CPU worker runs what the WebAssembly worker runs", () => {
+  for (const keyword of ["CMD", "HEALTHCHECK", "EXPOSE"]) {
+    assert.deepEqual(instructions("worker-cpu", keyword), instructions("worker", keyword), keyword);
+  }
+  // `worker` inherits its STOPSIGNAL from runtime.
+  assert.deepEqual(instructions("worker-cpu", "STOPSIGNAL"), instructions("runtime", "STOPSIGNAL"));
+  assert.deepEqual(instructions("worker-cpu", "USER"), ["node"]);
+  assert.match(instructions("worker-cpu", "ENV").join(" "), /NODE_ENV=production/);
+  assert.match(instructions("worker-cpu", "RUN").join("\n"), /chown node:node \/data\/checkpoints/);
+});
+
 test("the GPU worker runs what the CPU worker runs", () => {
   assert.deepEqual(instructions("worker-gpu", "CMD"), instructions("worker", "CMD"));
   assert.deepEqual(
@@ -184,7 +244,7 @@ test("the GPU worker runs what the CPU worker runs", () => {
 test("api, coordinator and workers expose their port and have a healthcheck on it", () => {
   assert.deepEqual(instructions("api", "EXPOSE"), ["3000"]);
   assert.match(instructions("api", "HEALTHCHECK")[0] ?? "", /\/healthz/);
-  for (const target of ["coordinator", "worker", "worker-gpu"]) {
+  for (const target of ["coordinator", "worker", "worker-cpu", "worker-gpu"]) {
     assert.deepEqual(instructions(target, "EXPOSE"), ["9464"], target);
     const env = instructions(target, "ENV").join(" ");
     assert.match(env, /METRICS_PORT=9464/, target);

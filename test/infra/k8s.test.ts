@@ -17,6 +17,7 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
+import { parse as parseYaml } from "yaml";
 import { type K8sObject, loadK8sFiles, parseDockerfile, readText } from "./support.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: each model takes its own kind's data
@@ -220,6 +221,53 @@ test("the worker: the GPU image, one nvidia.com/gpu each, replicas left to KEDA"
     const map = find("ConfigMap", name).data ?? {};
     assert.ok(Number(map.SHUTDOWN_TIMEOUT_MS) / 1000 + 10 <= grace, name);
   }
+});
+
+/** Applies the `replace` and `remove` operations of a JSON patch (RFC 6902) to a copy. */
+function applyJsonPatch<T>(document: T, ops: { op: string; path: string; value?: unknown }[]): T {
+  const copy = structuredClone(document);
+  for (const { op, path, value } of ops) {
+    const keys = path
+      .split("/")
+      .slice(1)
+      .map((key) => key.replaceAll("~1", "/").replaceAll("~0", "~"));
+    const last = keys.pop() as string;
+    // biome-ignore lint/suspicious/noExplicitAny: walks any document
+    let parent: any = copy;
+    for (const key of keys) parent = parent?.[key];
+    assert.ok(parent && last in parent, `${op} ${path}: no such path`);
+    if (op === "replace") parent[last] = value;
+    else if (op === "remove") delete parent[last];
+    else assert.fail(`op ${op}: not used here`);
+  }
+  return copy;
+}
+
+test("the cpu overlay runs the worker on the native-TensorFlow CPU image, without a GPU", () => {
+  const overlay = parseYaml(readText("infra/k8s/cpu/kustomization.yaml"));
+  assert.equal(overlay.kind, "Kustomization");
+  assert.deepEqual(overlay.resources, [".."]);
+  assert.equal(overlay.patches.length, 1);
+  const [{ target, patch }] = overlay.patches;
+  assert.deepEqual(target, { kind: "Deployment", name: "nasvae-worker" });
+  const worker = applyJsonPatch(find("Deployment", "nasvae-worker"), parseYaml(patch));
+  assert.doesNotThrow(() => new Deployment(worker as never).validate());
+  const image = worker.spec.template.spec.containers[0].image as string;
+  assert.equal(image, "nasvae-worker-cpu");
+  const stages = new Set(parseDockerfile(readText("infra/Dockerfile")).stages.map((s) => s.name));
+  assert.ok(stages.has(image.replace(/^nasvae-/, "")), `${image}: no such Dockerfile target`);
+  // The overlay rewrites the name it introduces (the base's images ran before its patch).
+  assert.deepEqual(
+    (overlay.images as { name: string }[]).map((i) => i.name),
+    ["nasvae-worker-cpu"],
+  );
+  // Nothing asks for or tolerates a GPU any more; the rest of the Deployment is the base's.
+  assert.doesNotMatch(JSON.stringify(worker), /nvidia/);
+  assert.equal(worker.spec.template.spec.tolerations, undefined);
+  assert.deepEqual(
+    worker.spec.template.spec.containers[0].readinessProbe,
+    container("nasvae-worker").readinessProbe,
+  );
 });
 
 test("the migrate Job runs the migrator once, and the upgrade recipe can select it", () => {
