@@ -51,39 +51,61 @@ export async function queuedWorkOf(db: Database, ownerKeyHash: string): Promise<
 
 /**
  * Creates the campaign if its key stays within the quota, else writes nothing and says which
- * limit it would pass. Checked and written under a per-key advisory lock, so that requests racing
- * each other cannot all pass the same check.
+ * limit it would pass. One statement (the SQL function create_campaign_within_quota, migration
+ * 20261207050000): it takes a per-key advisory lock, so that requests racing each other cannot all
+ * pass the same check, counts the key's work with a snapshot taken after the lock, and inserts.
+ * The lock is held for that one call, not across round trips between here and the database.
  */
-export function createCampaignWithinQuota(
+export async function createCampaignWithinQuota(
   db: Database,
   campaign: NewCampaign & { ownerKeyHash: string },
   quota: CampaignQuota,
 ): Promise<{ campaign: Campaign } | { refused: QuotaRefusal }> {
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`campaign-quota:${campaign.ownerKeyHash}`}, 0))`;
-    const work = await queuedWorkOf(tx as unknown as Database, campaign.ownerKeyHash);
-    if (work.activeCampaigns + 1 > quota.maxActiveCampaigns) {
-      return {
-        refused: {
-          limit: "MAX_ACTIVE_CAMPAIGNS_PER_KEY",
-          max: quota.maxActiveCampaigns,
-          current: work.activeCampaigns,
-          requested: 1,
-        },
-      };
-    }
-    if (work.pendingEvaluations + campaign.budgetEvaluations > quota.maxPendingEvaluations) {
-      return {
-        refused: {
-          limit: "MAX_PENDING_EVALUATIONS_PER_KEY",
-          max: quota.maxPendingEvaluations,
-          current: work.pendingEvaluations,
-          requested: campaign.budgetEvaluations,
-        },
-      };
-    }
-    return { campaign: await tx.campaign.create({ data: campaign }) };
-  });
+  const rows = await db.$queryRaw<
+    {
+      refused: QuotaRefusal["limit"] | null;
+      current: number | null;
+      id: string | null;
+      created_at: Date | null;
+    }[]
+  >`SELECT * FROM create_campaign_within_quota(
+      ${campaign.ownerKeyHash}::text, ${campaign.name}::text, ${campaign.searchSpace}::text,
+      ${JSON.stringify(campaign.evaluator)}::jsonb, ${campaign.evaluatorFingerprint}::text,
+      ${JSON.stringify(campaign.strategy)}::jsonb, ${campaign.budgetEvaluations}::int,
+      ${campaign.roundSize}::int, ${campaign.seed}::int, ${quota.maxActiveCampaigns}::int,
+      ${quota.maxPendingEvaluations}::int)`;
+  const row = rows[0];
+  if (!row) throw new Error("create_campaign_within_quota returned no row");
+  if (row.refused) {
+    const requested =
+      row.refused === "MAX_ACTIVE_CAMPAIGNS_PER_KEY" ? 1 : campaign.budgetEvaluations;
+    const max =
+      row.refused === "MAX_ACTIVE_CAMPAIGNS_PER_KEY"
+        ? quota.maxActiveCampaigns
+        : quota.maxPendingEvaluations;
+    return { refused: { limit: row.refused, max, current: row.current ?? 0, requested } };
+  }
+  if (!row.id || !row.created_at) throw new Error("create_campaign_within_quota: no id returned");
+  // The row as inserted: the caller's values, the defaults of a new campaign, the generated id.
+  return {
+    campaign: {
+      id: row.id,
+      name: campaign.name,
+      status: "queued",
+      searchSpace: campaign.searchSpace,
+      evaluator: campaign.evaluator as Prisma.JsonValue,
+      evaluatorFingerprint: campaign.evaluatorFingerprint,
+      strategy: campaign.strategy as Prisma.JsonValue,
+      budgetEvaluations: campaign.budgetEvaluations,
+      roundSize: campaign.roundSize,
+      seed: campaign.seed,
+      error: null,
+      createdAt: new Date(row.created_at),
+      startedAt: null,
+      finishedAt: null,
+      ownerKeyHash: campaign.ownerKeyHash,
+    },
+  };
 }
 
 export function deleteCampaign(db: Database, id: string): Promise<unknown> {
