@@ -340,7 +340,13 @@ export class EvaluationWorker {
    * Deletes the checkpoint of an evaluation that ended (recorded, cancelled, failed for good).
    * A failure is logged, not thrown: the result matters more than a stale file.
    */
-  private async deleteCheckpoint(key: CheckpointKey, log: Logger): Promise<void> {
+  private async deleteCheckpoint(
+    key: CheckpointKey & { readonly evaluator: unknown },
+    log: Logger,
+  ): Promise<void> {
+    // Only a training evaluator saves checkpoints: for a table lookup there is no file to look
+    // for, and an `rm` per job was 4% of a worker's CPU under load (bench/README.md, load.ts).
+    if (!savesCheckpoints(key.evaluator)) return;
     try {
       if (await this.checkpoints.delete(key)) log.info("checkpoint deleted");
     } catch (error) {
@@ -389,10 +395,10 @@ function permanentAsUnrecoverable<T>(make: () => T): T {
 type EvaluatePayload = ReturnType<typeof parsePayload<typeof evaluateJob.payload>>;
 
 /** The checkpoint key of an evaluate job, or undefined when its data lacks one. */
-function checkpointKey(job: Job): CheckpointKey | undefined {
-  const { trialId, evaluatorFingerprint } = (job.data ?? {}) as Record<string, unknown>;
+function checkpointKey(job: Job): (CheckpointKey & { evaluator: unknown }) | undefined {
+  const { trialId, evaluatorFingerprint, evaluator } = (job.data ?? {}) as Record<string, unknown>;
   if (typeof trialId !== "string" || typeof evaluatorFingerprint !== "string") return undefined;
-  return { trialId, evaluatorFingerprint };
+  return { trialId, evaluatorFingerprint, evaluator };
 }
 
 /** The job's payload, or undefined when it is malformed (evaluate() then fails it for good). */
@@ -414,4 +420,9 @@ function toResult(trialId: string, evaluation: Evaluation, cached: boolean): Eva
     params: evaluation.params,
     cached,
   };
+}
+
+/** Whether an evaluation of this spec can leave a checkpoint: the `train` evaluator's alone. */
+export function savesCheckpoints(evaluator: unknown): boolean {
+  return (evaluator as { kind?: unknown } | null)?.kind === "train";
 }

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createLogger } from "@nasvae/config";
 import { createRound } from "@nasvae/db";
@@ -8,7 +10,7 @@ import { evaluateJob } from "@nasvae/jobs";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
 import { nasBench201SearchSpace as space } from "@nasvae/search-space";
 import type { QueueEvents } from "bullmq";
-import { EvaluationWorker } from "../src/evaluation-worker.ts";
+import { EvaluationWorker, savesCheckpoints } from "../src/evaluation-worker.ts";
 
 const evaluator = { kind: "nas-bench-201", dataset: "cifar10" } as const;
 const bestCifar10 =
@@ -140,6 +142,25 @@ describe("evaluation worker", () => {
     const trial = await database.db.trial.findUniqueOrThrow({ where: { id: second.trial.id } });
     assert.equal(trial.cached, true);
     assert.equal(trial.evaluationId, computed.evaluationId);
+  });
+
+  test("a table evaluation looks for no checkpoint (only the train evaluator saves them)", async () => {
+    assert.equal(savesCheckpoints({ kind: "train", dataset: "cifar10" }), true);
+    assert.equal(savesCheckpoints(evaluator), false);
+    assert.equal(savesCheckpoints(undefined), false);
+    const arch = "|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|";
+    const { trial, payload } = await proposeTrial(arch);
+    // A file where a checkpoint of this trial would be: a table evaluation does not touch it.
+    const path = worker.checkpoints.path(payload);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, "not a checkpoint");
+    try {
+      const result = await run(payload, `trial-${trial.id}`);
+      assert.equal(result.cached, false);
+      assert.equal(readFileSync(path, "utf8"), "not a checkpoint");
+    } finally {
+      rmSync(path, { force: true });
+    }
   });
 
   test("a malformed payload fails at once, without retries", async () => {
