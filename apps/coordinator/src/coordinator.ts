@@ -14,7 +14,7 @@ import type { Redis } from "ioredis";
 import { resumeCampaign } from "./campaign-resume.ts";
 import { JobGuard } from "./job-guard.ts";
 import { CoordinatorMetrics } from "./metrics.ts";
-import { roundOutcome } from "./round-outcome.ts";
+import { outcomeOf } from "./round-outcome.ts";
 import { RoundPlanner } from "./round-planner.ts";
 
 export interface CoordinatorOptions {
@@ -139,8 +139,8 @@ export class Coordinator {
     // A redelivered job finds the round closed already: it is measured once, on its first close.
     const closed = await closeRound(db, roundId, failures);
     if (!closed) throw new Error(`round ${roundId} does not exist`);
-    const { round, wasRunning } = closed;
-    const outcome = wasRunning ? await roundOutcome(db, round) : undefined;
+    const { round, wasRunning, predictionErrors, campaignCompleted } = closed;
+    const outcome = wasRunning ? outcomeOf(round, predictionErrors) : undefined;
     if (outcome) this.metrics.observeRound(round.strategy, outcome);
     log.info(
       {
@@ -155,6 +155,12 @@ export class Coordinator {
       },
       "round finished",
     );
+    if (campaignCompleted) {
+      // Its budget is spent: the same statement ended it, and there is no next round to plan.
+      this.metrics.campaignsFinished.inc({ status: "completed" });
+      log.info({ status: "completed" }, "campaign completed");
+      return;
+    }
     // The next round's lines carry its own index, not this one's.
     const planLog = this.options.log.child({ queue: job.queueName, jobId: job.id, campaignId });
     await this.planner.planFrom(campaignId, roundIndex + 1, planLog);

@@ -1,6 +1,7 @@
 import type { Logger } from "@nasvae/config";
 import {
   type Campaign,
+  closeRound,
   createRound,
   type Database,
   findCampaign,
@@ -17,7 +18,7 @@ import { createStrategy, type Observation, type StrategySpec } from "@nasvae/str
 import { campaignSpace, outsideDomain } from "./campaign-space.ts";
 import type { CoordinatorMetrics } from "./metrics.ts";
 import { roundFlow, roundPayload } from "./round-flow.ts";
-import { roundOutcome } from "./round-outcome.ts";
+import { outcomeOf } from "./round-outcome.ts";
 import { roundSeed } from "./round-seed.ts";
 
 /**
@@ -68,13 +69,12 @@ export class RoundPlanner {
         return;
       }
       if (round.status === "running") {
-        // Every candidate was already evaluated (by this or another campaign).
-        const closed = await this.db.round.update({
-          where: { id: round.id },
-          data: { status: "completed", finishedAt: new Date() },
-        });
-        const outcome = await roundOutcome(this.db, closed);
-        this.metrics.observeRound(closed.strategy, outcome);
+        // Every candidate was already evaluated (by this or another campaign). Closing it also
+        // completes the campaign when that spent its budget (one statement).
+        const closed = await closeRound(this.db, round.id);
+        if (!closed) throw new Error(`round ${round.id} does not exist`);
+        const outcome = outcomeOf(closed.round, closed.predictionErrors);
+        this.metrics.observeRound(closed.round.strategy, outcome);
         roundLog.info(
           {
             roundId: round.id,
@@ -83,6 +83,11 @@ export class RoundPlanner {
           },
           "round completed from cache",
         );
+        if (closed.campaignCompleted) {
+          this.metrics.campaignsFinished.inc({ status: "completed" });
+          log.info({ status: "completed" }, "campaign completed");
+          return;
+        }
       }
     }
   }

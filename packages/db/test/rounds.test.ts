@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { type Candidate, createCampaign, createRound, recordEvaluation } from "../src/index.ts";
+import {
+  type Candidate,
+  closeRound,
+  createCampaign,
+  createRound,
+  recordEvaluation,
+} from "../src/index.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
 
 // createRound writes a round, its architectures, trials and snapshot in one SQL statement; these
@@ -169,5 +175,82 @@ describe("createRound", () => {
       /same isomorphism class/,
     );
     assert.equal(await database.db.round.count({ where: { campaignId: campaign.id } }), 0);
+  });
+
+  describe("closeRound", () => {
+    /** A campaign in `status` with one round of `hashes`, the first `recorded` of them evaluated. */
+    async function roundOf(
+      name: string,
+      status: "running" | "paused",
+      budget: number,
+      hashes: string[],
+      recorded: number,
+    ) {
+      const campaign = await database.db.campaign.update({
+        where: { id: (await newCampaign(name)).id },
+        data: { status, budgetEvaluations: budget },
+      });
+      const round = await createRound(database.db, {
+        campaignId: campaign.id,
+        index: 0,
+        strategy: "random",
+        searchSpace: "nas-bench-201",
+        evaluatorFingerprint: fingerprint,
+        candidates: hashes.map(candidate),
+      });
+      for (const [i, trial] of round.trials.slice(0, recorded).entries()) {
+        await recordEvaluation(database.db, {
+          trialId: trial.id,
+          architectureId: trial.architectureId,
+          evaluatorFingerprint: fingerprint,
+          evaluator: { kind: "test" },
+          result: { validationAccuracy: 60 + 10 * i, testAccuracy: 1, flops: 1, params: 1 },
+          worker: "test",
+          durationMs: 1,
+        });
+      }
+      return { campaign, round };
+    }
+
+    test("fails the pending trials and returns the prediction errors; budget left: campaign runs on", async () => {
+      const { campaign, round } = await roundOf("close-1", "running", 3, ["cl-a", "cl-b"], 1);
+      const pending = round.trials[1];
+      assert.ok(pending);
+      const closed = await closeRound(database.db, round.id, new Map([[pending.id, "boom"]]));
+      assert.ok(closed);
+      assert.equal(closed.round.status, "completed");
+      assert.equal(closed.wasRunning, true);
+      // Predicted 50, measured 60: one completed trial with a prediction.
+      assert.deepEqual(closed.predictionErrors, [10]);
+      assert.equal(closed.campaignCompleted, false);
+      const failed = await database.db.trial.findUniqueOrThrow({ where: { id: pending.id } });
+      assert.equal(failed.status, "failed");
+      assert.equal(failed.error, "boom");
+      const after = await database.db.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+      assert.equal(after.status, "running");
+    });
+
+    test("completes a running campaign whose budget is spent, once", async () => {
+      const { campaign, round } = await roundOf("close-2", "running", 2, ["cl-c", "cl-d"], 2);
+      const closed = await closeRound(database.db, round.id);
+      assert.equal(closed?.campaignCompleted, true);
+      assert.deepEqual(closed?.predictionErrors.sort(), [10, 20]);
+      const after = await database.db.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+      assert.equal(after.status, "completed");
+      assert.ok(after.finishedAt instanceof Date);
+      // A redelivered round job: not measured again, and the campaign is not ended twice.
+      const again = await closeRound(database.db, round.id);
+      assert.equal(again?.wasRunning, false);
+      assert.equal(again?.campaignCompleted, false);
+    });
+
+    test("leaves a paused campaign paused, spent budget or not; null for an unknown round", async () => {
+      const { campaign, round } = await roundOf("close-3", "paused", 1, ["cl-e"], 1);
+      const closed = await closeRound(database.db, round.id);
+      assert.equal(closed?.campaignCompleted, false);
+      const after = await database.db.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+      assert.equal(after.status, "paused");
+      assert.equal(await closeRound(database.db, "00000000-0000-4000-8000-000000000000"), null);
+    });
   });
 });

@@ -231,17 +231,40 @@ export async function finishRound(
   });
 }
 
+/** What closeRound did and found, besides the closed round. */
+export interface ClosedRound {
+  round: Round;
+  /** Whether the round was still running before (false: a redelivered round job). */
+  wasRunning: boolean;
+  /** |predicted − measured| validation accuracy of its completed trials that had a prediction. */
+  predictionErrors: number[];
+  /**
+   * True when this statement also ended the campaign `completed`: it was running and its
+   * completed trials reached its budget, so there is no next round to plan.
+   */
+  campaignCompleted: boolean;
+}
+
 /**
  * finishRound in one statement (one round trip, one implicit transaction), for the coordinator's
- * hot path: also says whether the round was still running before, so that a redelivered round
- * job, which finds it closed, is not measured twice. Null when there is no such round.
+ * hot path: closes the round (its trials still pending end failed, with their job's reason), says
+ * whether it was still running before, so that a redelivered round job, which finds it closed, is
+ * not measured twice, returns the round's prediction errors, and completes the campaign when its
+ * budget is spent (what planning the next round would find first, at three more round trips).
+ * Null when there is no such round.
  */
 export async function closeRound(
   db: Database,
   roundId: string,
   failures: ReadonlyMap<string, string> = new Map(),
-): Promise<{ round: Round; wasRunning: boolean } | null> {
-  const [row] = await db.$queryRaw<(Round & { wasRunning: boolean })[]>`
+): Promise<ClosedRound | null> {
+  const [row] = await db.$queryRaw<
+    (Round & {
+      wasRunning: boolean;
+      predictionErrors: number[] | null;
+      campaignCompleted: boolean;
+    })[]
+  >`
     WITH before AS (SELECT status FROM rounds WHERE id = ${roundId}::uuid),
     failures (trial_id, reason) AS (
       SELECT * FROM unnest(${[...failures.keys()]}::uuid[], ${[...failures.values()]}::text[])
@@ -258,15 +281,36 @@ export async function closeRound(
       UPDATE rounds SET status = 'completed', finished_at = now()
       WHERE id = ${roundId}::uuid
       RETURNING *
+    ),
+    errors AS (
+      SELECT abs(t.predicted_accuracy - e.validation_accuracy) AS error
+      FROM trials t JOIN evaluations e ON e.id = t.evaluation_id
+      WHERE t.round_id = ${roundId}::uuid AND t.status = 'completed'
+        AND t.predicted_accuracy IS NOT NULL
+    ),
+    spent AS (
+      UPDATE campaigns c SET status = 'completed', finished_at = now(), error = NULL
+      FROM closed
+      WHERE c.id = closed.campaign_id AND c.status = 'running'
+        AND c.budget_evaluations <= (
+          SELECT count(*) FROM trials t WHERE t.campaign_id = c.id AND t.status = 'completed')
+      RETURNING c.id
     )
     SELECT closed.id, closed.campaign_id AS "campaignId", closed.index,
       closed.status::text AS "status", closed.strategy, closed.proposed, closed.info,
       closed.created_at AS "createdAt", closed.finished_at AS "finishedAt",
-      (SELECT status = 'running' FROM before) AS "wasRunning"
+      (SELECT status = 'running' FROM before) AS "wasRunning",
+      (SELECT array_agg(error) FROM errors) AS "predictionErrors",
+      EXISTS (SELECT 1 FROM spent) AS "campaignCompleted"
     FROM closed`;
   if (!row) return null;
-  const { wasRunning, ...round } = row;
-  return { round, wasRunning };
+  const { wasRunning, predictionErrors, campaignCompleted, ...round } = row;
+  return {
+    round,
+    wasRunning,
+    predictionErrors: (predictionErrors ?? []).map(Number),
+    campaignCompleted,
+  };
 }
 
 /** The campaign's latest strategy state saved before round `beforeIndex`, if any. */
