@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Logger } from "@nasvae/config";
 import {
   cancelPendingTrial,
-  completeTrialFromCache,
+  completeTrialsFromCache,
   type Database,
   type Evaluation,
   type EvaluationState,
@@ -102,6 +102,11 @@ export class EvaluationWorker {
   /** Concurrent jobs read their state, and record their results, in shared statements. */
   private readonly stateReads: RequestBatcher<EvaluationStateKey, EvaluationState>;
   private readonly records: RequestBatcher<RecordEvaluationInput, RecordedEvaluation>;
+  /** Jobs whose result another job recorded meanwhile: their trials completed from it. */
+  private readonly cacheCompletions: RequestBatcher<
+    { trialId: string; evaluationId: string },
+    undefined
+  >;
   readonly metrics: WorkerMetrics;
   readonly checkpoints: CheckpointStore;
   /** Set when the backend ran out of memory: the worker takes no more jobs. */
@@ -120,6 +125,13 @@ export class EvaluationWorker {
     });
     this.records = new RequestBatcher({
       run: (inputs) => recordEvaluations(db, inputs),
+      isSharedFailure: isDatabaseUnavailable,
+    });
+    this.cacheCompletions = new RequestBatcher({
+      run: async (items: { trialId: string; evaluationId: string }[]) => {
+        await completeTrialsFromCache(db, items);
+        return items.map(() => undefined);
+      },
       isSharedFailure: isDatabaseUnavailable,
     });
     this.evaluators = new EvaluatorCache({
@@ -242,7 +254,7 @@ export class EvaluationWorker {
     }
 
     if (known) {
-      await completeTrialFromCache(db, trial.id, known.id);
+      await this.cacheCompletions.request({ trialId: trial.id, evaluationId: known.id });
       log.info({ evaluationId: known.id }, "evaluation reused from cache");
       await this.deleteCheckpoint(payload, log);
       return toResult(trial.id, known, true);

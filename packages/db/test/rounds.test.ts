@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import {
   type Candidate,
   closeRound,
+  completeTrialsFromCache,
   createCampaign,
   createRound,
   recordEvaluation,
@@ -175,6 +176,55 @@ describe("createRound", () => {
       /same isomorphism class/,
     );
     assert.equal(await database.db.round.count({ where: { campaignId: campaign.id } }), 0);
+  });
+
+  test("completeTrialsFromCache: one statement completes many trials; a failed one stays failed", async () => {
+    const campaign = await newCampaign("from-cache");
+    const round = await createRound(database.db, {
+      campaignId: campaign.id,
+      index: 0,
+      strategy: "random",
+      searchSpace: "nas-bench-201",
+      evaluatorFingerprint: fingerprint,
+      candidates: ["fc-a", "fc-b", "fc-c"].map(candidate),
+    });
+    const [a, b, c] = round.trials;
+    assert.ok(a && b && c);
+    // Results that other campaigns' jobs recorded: one per architecture.
+    const evaluationOf = async (trial: typeof a) =>
+      database.db.evaluation.create({
+        data: {
+          architectureId: trial.architectureId,
+          evaluatorFingerprint: fingerprint,
+          evaluator: { kind: "test" },
+          validationAccuracy: 1,
+          testAccuracy: 1,
+          flops: 1,
+          params: 1,
+          worker: "other",
+          durationMs: 1,
+        },
+      });
+    const [ea, eb, ec] = [await evaluationOf(a), await evaluationOf(b), await evaluationOf(c)];
+    await database.db.trial.update({ where: { id: c.id }, data: { status: "failed" } });
+    await completeTrialsFromCache(database.db, [
+      { trialId: a.id, evaluationId: ea.id },
+      { trialId: b.id, evaluationId: eb.id },
+      { trialId: c.id, evaluationId: ec.id },
+    ]);
+    const after = await database.db.trial.findMany({
+      where: { roundId: round.id },
+      orderBy: { archString: "asc" },
+    });
+    assert.deepEqual(
+      after.map((t) => [t.status, t.cached, t.evaluationId, t.finishedAt instanceof Date]),
+      [
+        ["completed", true, ea.id, true],
+        ["completed", true, eb.id, true],
+        ["failed", false, null, false],
+      ],
+    );
+    await completeTrialsFromCache(database.db, []);
   });
 
   describe("closeRound", () => {

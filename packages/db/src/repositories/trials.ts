@@ -229,11 +229,26 @@ export async function completeTrialFromCache(
   trialId: string,
   evaluationId: string,
 ): Promise<void> {
-  // Like recordEvaluation: a trial that has failed meanwhile (a cancelled campaign's) stays so.
-  await db.trial.updateMany({
-    where: { id: trialId, status: { not: "failed" } },
-    data: { status: "completed", evaluationId, cached: true, error: null, finishedAt: new Date() },
-  });
+  await completeTrialsFromCache(db, [{ trialId, evaluationId }]);
+}
+
+/**
+ * completeTrialFromCache for several trials in one statement (a worker's concurrent jobs whose
+ * result another job recorded meanwhile share it). Like recordEvaluation, a trial that has failed
+ * meanwhile (a cancelled campaign's) stays failed.
+ */
+export async function completeTrialsFromCache(
+  db: Database,
+  items: readonly { trialId: string; evaluationId: string }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  await db.$executeRaw`
+    UPDATE trials t
+    SET status = 'completed', evaluation_id = c.evaluation_id, cached = true, error = NULL,
+      finished_at = now()
+    FROM unnest(${items.map((i) => i.trialId)}::uuid[], ${items.map((i) => i.evaluationId)}::uuid[])
+      AS c (trial_id, evaluation_id)
+    WHERE t.id = c.trial_id AND t.status <> 'failed'`;
 }
 
 /**
