@@ -107,12 +107,19 @@ export class Coordinator {
     // when it was not queued (a redelivered job, or one whose campaign was deleted).
     const started = await startQueuedCampaign(this.options.db, campaignId);
     if (started) {
-      log.info({ name: started.name }, "campaign running");
+      log.info({ name: started.campaign.name }, "campaign running");
     } else if (!(await findCampaign(this.options.db, campaignId))) {
       log.warn("campaign job for an unknown campaign");
       return;
     }
-    await this.planner.planFrom(campaignId, 0, log, started ?? undefined);
+    await this.planner.planFrom(
+      campaignId,
+      0,
+      log,
+      started?.campaign,
+      // Without any round written there is no round 0 to look for.
+      started ? !started.hasRounds : false,
+    );
   }
 
   /** A resumed campaign (POST /campaigns/:id/resume): plan again where it stopped. */

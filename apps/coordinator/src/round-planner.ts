@@ -41,15 +41,19 @@ export class RoundPlanner {
    * Plans round `index` of a campaign, or completes the campaign when its budget is spent.
    * Rounds whose candidates were all answered from the cache need no jobs: planning then
    * continues at once with the next round. `current`: the campaign's row as just written, if
-   * the caller has it, instead of reading it again for the first round.
+   * the caller has it, instead of reading it again for the first round. `unwritten`: the caller
+   * knows round `index` is not written yet (the campaign has no round at all), so it is not
+   * looked for.
    */
   async planFrom(
     campaignId: string,
     index: number,
     log: Logger,
     current?: Campaign,
+    unwritten = false,
   ): Promise<void> {
     let known = current;
+    let notWritten = unwritten;
     for (let roundIndex = index; ; roundIndex += 1) {
       const campaign = known ?? (await findCampaign(this.db, campaignId));
       known = undefined;
@@ -59,7 +63,8 @@ export class RoundPlanner {
         return;
       }
       const roundLog = log.child({ round: roundIndex });
-      const written = await findRound(this.db, campaignId, roundIndex);
+      const written = notWritten ? null : await findRound(this.db, campaignId, roundIndex);
+      notWritten = false;
       const round = written ?? (await this.proposeRound(campaign, roundIndex, roundLog));
       if (!round) return;
       const pending = round.trials.filter((trial) => trial.status === "pending");

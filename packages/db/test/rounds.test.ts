@@ -7,6 +7,7 @@ import {
   createCampaign,
   createRound,
   recordEvaluation,
+  startQueuedCampaign,
 } from "../src/index.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
 
@@ -225,6 +226,31 @@ describe("createRound", () => {
       ],
     );
     await completeTrialsFromCache(database.db, []);
+  });
+
+  test("startQueuedCampaign: the started row as stored, and whether it has a round already", async () => {
+    const fresh = await newCampaign("start-fresh");
+    const started = await startQueuedCampaign(database.db, fresh.id);
+    assert.ok(started);
+    assert.equal(started.hasRounds, false);
+    assert.equal(started.campaign.status, "running");
+    assert.deepEqual(
+      started.campaign,
+      await database.db.campaign.findUnique({ where: { id: fresh.id } }),
+    );
+    // Only once: a second start job finds it running.
+    assert.equal(await startQueuedCampaign(database.db, fresh.id), null);
+    // Paused and resumed before its start job ran: queued again, with its round 0 written.
+    await createRound(database.db, {
+      campaignId: fresh.id,
+      index: 0,
+      strategy: "random",
+      searchSpace: "nas-bench-201",
+      evaluatorFingerprint: fingerprint,
+      candidates: [candidate("start-a")],
+    });
+    await database.db.campaign.update({ where: { id: fresh.id }, data: { status: "queued" } });
+    assert.equal((await startQueuedCampaign(database.db, fresh.id))?.hasRounds, true);
   });
 
   describe("closeRound", () => {

@@ -127,14 +127,26 @@ export async function markCampaignRunning(db: Database, id: string): Promise<boo
 
 /**
  * markCampaignRunning that also returns the campaign as it now is (one statement): null when it
- * had already left `queued` or does not exist.
+ * had already left `queued` or does not exist. `hasRounds`: whether it has any round written (a
+ * campaign paused and resumed before its start job ran may), so that the planner need not look
+ * for round 0 of one that has none.
  */
-export async function startQueuedCampaign(db: Database, id: string): Promise<Campaign | null> {
-  const [campaign] = await db.campaign.updateManyAndReturn({
-    where: { id, status: "queued" },
-    data: { status: "running", startedAt: new Date() },
-  });
-  return campaign ?? null;
+export async function startQueuedCampaign(
+  db: Database,
+  id: string,
+): Promise<{ campaign: Campaign; hasRounds: boolean } | null> {
+  const [row] = await db.$queryRaw<(Campaign & { hasRounds: boolean })[]>`
+    UPDATE campaigns c SET status = 'running', started_at = now()
+    WHERE c.id = ${id}::uuid AND c.status = 'queued'
+    RETURNING c.id, c.name, c.status::text AS "status", c.search_space AS "searchSpace",
+      c.evaluator, c.evaluator_fingerprint AS "evaluatorFingerprint", c.strategy,
+      c.budget_evaluations AS "budgetEvaluations", c.round_size AS "roundSize", c.seed, c.error,
+      c.created_at AS "createdAt", c.started_at AS "startedAt", c.finished_at AS "finishedAt",
+      c.owner_key_hash AS "ownerKeyHash",
+      EXISTS (SELECT 1 FROM rounds r WHERE r.campaign_id = c.id) AS "hasRounds"`;
+  if (!row) return null;
+  const { hasRounds, ...campaign } = row;
+  return { campaign, hasRounds };
 }
 
 /** Ends a running (or still queued) campaign; a campaign that already ended keeps its status. */
