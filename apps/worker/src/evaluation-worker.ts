@@ -2,6 +2,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "@nasvae/config";
 import {
+  type AdmittedEvaluationInput,
   cancelPendingTrial,
   completeTrialsFromCache,
   type Database,
@@ -12,6 +13,7 @@ import {
   isDatabaseUnavailable,
   type RecordEvaluationInput,
   type RecordedEvaluation,
+  recordAdmittedEvaluations,
   recordEvaluations,
 } from "@nasvae/db";
 import {
@@ -26,7 +28,7 @@ import type { Redis } from "ioredis";
 import { isBackendOutOfMemory } from "./backend-failure.ts";
 import { admitEvaluation, type HoldDelay, type SkippedEvaluation } from "./campaign-gate.ts";
 import { type CheckpointKey, CheckpointStore } from "./checkpoint-store.ts";
-import { DatabaseOutagePolicy } from "./database-outage.ts";
+import { type ComputedResult, DatabaseOutagePolicy } from "./database-outage.ts";
 import { EvaluatorCache } from "./evaluator-cache.ts";
 import { type EvaluationLabels, WorkerMetrics } from "./metrics.ts";
 import { RequestBatcher } from "./request-batcher.ts";
@@ -102,6 +104,11 @@ export class EvaluationWorker {
   /** Concurrent jobs read their state, and record their results, in shared statements. */
   private readonly stateReads: RequestBatcher<EvaluationStateKey, EvaluationState>;
   private readonly records: RequestBatcher<RecordEvaluationInput, RecordedEvaluation>;
+  /** Table lookups' results, recorded with the gate's checks (lookUpAndRecord). */
+  private readonly admittedRecords: RequestBatcher<
+    AdmittedEvaluationInput,
+    RecordedEvaluation | null
+  >;
   /** Jobs whose result another job recorded meanwhile: their trials completed from it. */
   private readonly cacheCompletions: RequestBatcher<
     { trialId: string; evaluationId: string },
@@ -125,6 +132,10 @@ export class EvaluationWorker {
     });
     this.records = new RequestBatcher({
       run: (inputs) => recordEvaluations(db, inputs),
+      isSharedFailure: isDatabaseUnavailable,
+    });
+    this.admittedRecords = new RequestBatcher({
+      run: (inputs) => recordAdmittedEvaluations(db, inputs),
       isSharedFailure: isDatabaseUnavailable,
     });
     this.cacheCompletions = new RequestBatcher({
@@ -182,8 +193,16 @@ export class EvaluationWorker {
    */
   async handle(job: Job, token?: string): Promise<EvaluateJobResult | SkippedEvaluation> {
     const log = this.options.log.child(jobLogBindings(job));
-    // A well-formed job's reads (the gate's status, its trial, a known result) are one query.
     const payload = tryParsePayload(job);
+    // A table lookup costs nothing: look it up, then record it with the gate's checks in the same
+    // statement. Only a job that statement does not admit goes the way below (reads first).
+    let lookupFailure: { error: unknown; labels: EvaluationLabels } | undefined;
+    if (payload && isLookup(payload.evaluator)) {
+      const outcome = await this.lookUpAndRecord(job, payload, log);
+      if (outcome && "error" in outcome) lookupFailure = outcome;
+      else if (outcome) return outcome;
+    }
+    // A well-formed job's reads (the gate's status, its trial, a known result) are one query.
     const state = payload ? await this.stateReads.request(payload) : undefined;
     const skipped = await admitEvaluation(
       this.options.db,
@@ -196,6 +215,11 @@ export class EvaluationWorker {
     if (skipped) {
       if (payload) await this.deleteCheckpoint(payload, log);
       return skipped;
+    }
+    if (lookupFailure) {
+      // Admitted: the lookup's own error fails the job (without looking it up a second time).
+      const { error, labels } = lookupFailure;
+      return this.metrics.measure<EvaluateJobResult>(labels, () => Promise.reject(error));
     }
     try {
       return await this.process(job, state, payload);
@@ -243,7 +267,6 @@ export class EvaluationWorker {
     // Labels only from a validated spec: their values stay few, whatever a payload holds.
     labels.evaluator = spec.kind;
     labels.dataset = spec.dataset;
-    const { db } = this.options;
 
     const { trial, evaluation: known } = state ?? (await this.stateReads.request(payload));
     if (!trial) throw new UnrecoverableError(`trial ${payload.trialId} does not exist`);
@@ -260,9 +283,47 @@ export class EvaluationWorker {
       return toResult(trial.id, known, true);
     }
 
+    const result = await this.compute(job, payload, spec, log);
+    const { durationMs } = result;
+    const { evaluation, inserted, trialCompleted } = await this.records.request(
+      recordInput(trial.id, payload, result),
+    );
+    log.info(
+      {
+        evaluationId: evaluation.id,
+        arch: payload.archString,
+        validationAccuracy: evaluation.validationAccuracy,
+        // Training evaluators: how long it trained, and on which TensorFlow.js backend.
+        ...(evaluation.epochs === null
+          ? {}
+          : {
+              epochs: evaluation.epochs,
+              stoppedEarly: evaluation.stoppedEarly,
+              backend: result.metrics.backend,
+              threads: result.metrics.threads,
+            }),
+        durationMs: Math.round(durationMs),
+        inserted,
+        // False when the campaign was cancelled meanwhile: the row is kept, the trial stays failed.
+        trialCompleted,
+      },
+      "evaluation recorded",
+    );
+    await this.deleteCheckpoint(payload, log);
+    return toResult(trial.id, evaluation, !inserted);
+  }
+
+  /** Runs the evaluation of one job (once per delivery: see DatabaseOutagePolicy). */
+  private async compute(
+    job: Job,
+    payload: EvaluatePayload,
+    spec: EvaluatorSpec,
+    log: Logger,
+  ): Promise<ComputedResult> {
     // Computed once per delivery, even if recording it has to wait for Postgres; a result that
     // a postponed run left with the job is recorded as is.
-    const result = await this.outage.carriedFor(job).computeOnce(async () => {
+    const { db } = this.options;
+    return this.outage.carriedFor(job).computeOnce(async () => {
       log.info({ arch: payload.archString }, "evaluation started");
       const evaluator = permanentAsUnrecoverable(() =>
         this.evaluators.get(payload.evaluatorFingerprint, spec, payload.searchSpace),
@@ -305,47 +366,55 @@ export class EvaluationWorker {
         durationMs: performance.now() - started,
       };
     });
-    const { durationMs } = result;
-    const { evaluation, inserted, trialCompleted } = await this.records.request({
-      trialId: trial.id,
-      architectureId: payload.architectureId,
-      evaluatorFingerprint: payload.evaluatorFingerprint,
-      evaluator: payload.evaluator as Record<string, string>,
-      result: {
-        validationAccuracy: result.validationAccuracy,
-        testAccuracy: result.testAccuracy,
-        flops: result.flops,
-        params: result.params,
-        metrics: result.metrics as Record<string, string>,
-        stoppedEarly: result.stoppedEarly ?? false,
-        epochs: result.epochs ?? null,
-      },
-      worker: result.worker,
-      durationMs,
+  }
+
+  /**
+   * A table lookup's whole job in one statement: looks the result up, then records it unless the
+   * gate says otherwise (recordAdmittedEvaluations: trial pending, campaign neither paused nor
+   * cancelled). Undefined when not admitted, or when the spec is invalid: the caller then reads
+   * the job's state and decides as for any job (hold, skip, duplicate delivery, failure). The
+   * lookup's error, if it threw, for the caller to fail the job with once the gate admits it.
+   */
+  private async lookUpAndRecord(
+    job: Job,
+    payload: EvaluatePayload,
+    log: Logger,
+  ): Promise<EvaluateJobResult | { error: unknown; labels: EvaluationLabels } | undefined> {
+    let spec: EvaluatorSpec;
+    try {
+      spec = validateEvaluatorSpec(payload.evaluator);
+    } catch {
+      return undefined;
+    }
+    const labels: EvaluationLabels = { evaluator: spec.kind, dataset: spec.dataset };
+    let result: ComputedResult;
+    try {
+      result = await this.compute(job, payload, spec, log);
+    } catch (error) {
+      // The lookup's error fails the job only once the gate has admitted it (a paused
+      // campaign's job is held, not failed): the caller reads the state first.
+      return { error, labels };
+    }
+    return this.metrics.measure(labels, async () => {
+      const recorded = await this.admittedRecords.request({
+        ...recordInput(payload.trialId, payload, result),
+        campaignId: payload.campaignId,
+      });
+      if (!recorded) return undefined;
+      const { evaluation, inserted, trialCompleted } = recorded;
+      log.info(
+        {
+          evaluationId: evaluation.id,
+          arch: payload.archString,
+          validationAccuracy: evaluation.validationAccuracy,
+          durationMs: Math.round(result.durationMs),
+          inserted,
+          trialCompleted,
+        },
+        inserted ? "evaluation recorded" : "evaluation reused from cache",
+      );
+      return toResult(payload.trialId, evaluation, !inserted);
     });
-    log.info(
-      {
-        evaluationId: evaluation.id,
-        arch: payload.archString,
-        validationAccuracy: evaluation.validationAccuracy,
-        // Training evaluators: how long it trained, and on which TensorFlow.js backend.
-        ...(evaluation.epochs === null
-          ? {}
-          : {
-              epochs: evaluation.epochs,
-              stoppedEarly: evaluation.stoppedEarly,
-              backend: result.metrics.backend,
-              threads: result.metrics.threads,
-            }),
-        durationMs: Math.round(durationMs),
-        inserted,
-        // False when the campaign was cancelled meanwhile: the row is kept, the trial stays failed.
-        trialCompleted,
-      },
-      "evaluation recorded",
-    );
-    await this.deleteCheckpoint(payload, log);
-    return toResult(trial.id, evaluation, !inserted);
   }
 
   /**
@@ -437,4 +506,39 @@ function toResult(trialId: string, evaluation: Evaluation, cached: boolean): Eva
 /** Whether an evaluation of this spec can leave a checkpoint: the `train` evaluator's alone. */
 export function savesCheckpoints(evaluator: unknown): boolean {
   return (evaluator as { kind?: unknown } | null)?.kind === "train";
+}
+
+/** The record of a computed result for one trial. */
+function recordInput(
+  trialId: string,
+  payload: EvaluatePayload,
+  result: ComputedResult,
+): RecordEvaluationInput {
+  return {
+    trialId,
+    architectureId: payload.architectureId,
+    evaluatorFingerprint: payload.evaluatorFingerprint,
+    evaluator: payload.evaluator as Record<string, string>,
+    result: {
+      validationAccuracy: result.validationAccuracy,
+      testAccuracy: result.testAccuracy,
+      flops: result.flops,
+      params: result.params,
+      metrics: result.metrics as Record<string, string>,
+      stoppedEarly: result.stoppedEarly ?? false,
+      epochs: result.epochs ?? null,
+    },
+    worker: result.worker,
+    durationMs: result.durationMs,
+  };
+}
+
+/**
+ * Whether an evaluation of this spec is a table lookup (nas-bench-201, enas-6-table): it costs
+ * nothing to compute, so the worker computes it before the gate's checks, which then go with the
+ * record in one statement. Training is gated before it starts.
+ */
+export function isLookup(evaluator: unknown): boolean {
+  const kind = (evaluator as { kind?: unknown } | null)?.kind;
+  return kind === "nas-bench-201" || kind === "enas-6-table";
 }

@@ -41,7 +41,7 @@ export class WorkerMetrics {
    * Runs one evaluate job under the in-progress gauge and the duration histogram. `labels` is
    * read when the job ends, so the caller can fill it in once the payload has been validated.
    */
-  async measure<Result extends { cached: boolean }>(
+  async measure<Result extends { cached: boolean } | undefined>(
     labels: EvaluationLabels,
     run: () => Promise<Result>,
   ): Promise<Result> {
@@ -49,18 +49,20 @@ export class WorkerMetrics {
     this.evaluationsInProgress.inc();
     let outcome: EvaluationOutcome = "failed";
     // A run that ended with Postgres unreachable is run again in place (database-outage.ts):
-    // only the run that ends the job is observed.
-    let retried = false;
+    // only the run that ends the job is observed. So is a run that resolves to undefined (it did
+    // not end the job: a lookup whose record the gate refused, handled as any other job next).
+    let observed = true;
     try {
       const result = await run();
-      outcome = result.cached ? "cached" : "completed";
+      if (result === undefined) observed = false;
+      else outcome = result.cached ? "cached" : "completed";
       return result;
     } catch (error) {
-      retried = isDatabaseUnavailable(error);
+      observed = !isDatabaseUnavailable(error);
       throw error;
     } finally {
       this.evaluationsInProgress.dec();
-      if (!retried) {
+      if (observed) {
         this.evaluationDuration.observe(
           { ...labels, outcome },
           (performance.now() - started) / 1000,

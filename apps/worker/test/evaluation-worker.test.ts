@@ -10,7 +10,7 @@ import { evaluateJob } from "@nasvae/jobs";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
 import { nasBench201SearchSpace as space } from "@nasvae/search-space";
 import type { QueueEvents } from "bullmq";
-import { EvaluationWorker, savesCheckpoints } from "../src/evaluation-worker.ts";
+import { EvaluationWorker, isLookup, savesCheckpoints } from "../src/evaluation-worker.ts";
 
 const evaluator = { kind: "nas-bench-201", dataset: "cifar10" } as const;
 const bestCifar10 =
@@ -142,6 +142,39 @@ describe("evaluation worker", () => {
     const trial = await database.db.trial.findUniqueOrThrow({ where: { id: second.trial.id } });
     assert.equal(trial.cached, true);
     assert.equal(trial.evaluationId, computed.evaluationId);
+  });
+
+  test("a table lookup is recorded with its gate in one statement, without a read before", async () => {
+    assert.equal(isLookup(evaluator), true);
+    assert.equal(isLookup({ kind: "enas-6-table", dataset: "cifar10" }), true);
+    assert.equal(isLookup({ kind: "train", dataset: "cifar10" }), false);
+    const reads = (worker as unknown as { stateReads: { request(key: unknown): Promise<unknown> } })
+      .stateReads;
+    const request = reads.request.bind(reads);
+    let count = 0;
+    reads.request = (key) => {
+      count += 1;
+      return request(key);
+    };
+    try {
+      const arch =
+        "|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|none~1|none~2|";
+      const { trial, payload } = await proposeTrial(arch);
+      const result = await run(payload, `trial-${trial.id}`);
+      assert.equal(result.cached, false);
+      assert.equal(count, 0, "no read before the record");
+      const stored = await database.db.trial.findUniqueOrThrow({ where: { id: trial.id } });
+      assert.equal(stored.status, "completed");
+      assert.equal(stored.evaluationId, result.evaluationId);
+      // Delivered again: the record is refused (the trial is no longer pending), and the job
+      // goes the usual way, reads first, to the result already recorded.
+      const again = await run(payload, `trial-${trial.id}-again`);
+      assert.equal(again.evaluationId, result.evaluationId);
+      assert.equal(again.cached, true);
+      assert.equal(count, 1);
+    } finally {
+      reads.request = request;
+    }
   });
 
   test("a table evaluation looks for no checkpoint (only the train evaluator saves them)", async () => {

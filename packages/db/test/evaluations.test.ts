@@ -8,6 +8,7 @@ import {
   createRound,
   findEvaluationStates,
   type RecordEvaluationInput,
+  recordAdmittedEvaluations,
   recordEvaluations,
 } from "../src/index.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
@@ -214,5 +215,70 @@ describe("batched evaluation statements", () => {
       "the cache answers by architecture",
     );
     assert.deepEqual(await findEvaluationStates(database.db, []), []);
+  });
+
+  test("recordAdmittedEvaluations: records only jobs the gate would let run, in one statement", async () => {
+    const running = await roundOf(["adm-a", "adm-b", "adm-c"]);
+    await database.db.campaign.update({
+      where: { id: running.campaign.id },
+      data: { status: "running" },
+    });
+    const [ta, tb, tc] = running.trials;
+    assert.ok(ta && tb && tc);
+    const paused = await roundOf(["adm-d"]);
+    await database.db.campaign.update({
+      where: { id: paused.campaign.id },
+      data: { status: "paused" },
+    });
+    const cancelled = await roundOf(["adm-e"]);
+    await cancelCampaign(database.db, cancelled.campaign.id);
+    // tb already recorded (a duplicate delivery would find it completed).
+    await recordEvaluations(database.db, [input(tb, 40)]);
+    // Another campaign already recorded tc's architecture: it is answered by that row.
+    const other = await roundOf(["adm-c"]);
+    await recordEvaluations(database.db, [input(other.trials[0] as never, 45)]);
+    const admitted = (trial: { id: string; architectureId: string }, campaignId: string) => ({
+      ...input(trial, 50),
+      campaignId,
+    });
+    const outcomes = await recordAdmittedEvaluations(database.db, [
+      admitted(ta, running.campaign.id),
+      admitted(tb, running.campaign.id),
+      admitted(paused.trials[0] as never, paused.campaign.id),
+      admitted(cancelled.trials[0] as never, cancelled.campaign.id),
+      admitted({ id: randomUUID(), architectureId: ta.architectureId }, running.campaign.id),
+      admitted(tc, running.campaign.id),
+    ]);
+    assert.equal(outcomes.length, 6);
+    const [a, b, p, c, missing, cached] = outcomes;
+    assert.equal(a?.inserted, true);
+    assert.equal(a?.trialCompleted, true);
+    assert.equal(a?.evaluation.validationAccuracy, 50);
+    // Not admitted: completed already, paused, cancelled, no such trial. Nothing written.
+    assert.deepEqual([b, p, c, missing], [null, null, null, null]);
+    assert.equal(cached?.inserted, false);
+    assert.equal(cached?.evaluation.validationAccuracy, 45);
+    const trials = await database.db.trial.findMany({
+      where: { id: { in: [ta.id, tb.id, tc.id, (paused.trials[0] as { id: string }).id] } },
+    });
+    const byId = new Map(trials.map((t) => [t.id, t]));
+    assert.equal(byId.get(ta.id)?.cached, false);
+    assert.equal(byId.get(tc.id)?.status, "completed");
+    assert.equal(byId.get(tc.id)?.cached, true);
+    assert.equal(byId.get((paused.trials[0] as { id: string }).id)?.status, "pending");
+    assert.equal(
+      await database.db.evaluation.count({
+        where: { architectureId: (paused.trials[0] as { architectureId: string }).architectureId },
+      }),
+      0,
+    );
+    assert.equal(
+      (
+        await database.db.evaluation.findFirstOrThrow({
+          where: { architectureId: tb.architectureId },
+        })
+      ).validationAccuracy,
+      40,
+    );
   });
 });

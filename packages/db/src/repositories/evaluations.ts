@@ -95,7 +95,36 @@ export async function recordEvaluations(
   db: Database,
   inputs: readonly RecordEvaluationInput[],
 ): Promise<RecordedEvaluation[]> {
-  const outcomes: RecordedEvaluation[] = new Array(inputs.length);
+  return (await recordInOneStatement(db, inputs, false)) as RecordedEvaluation[];
+}
+
+/** A result to record only if its job may still record it (recordAdmittedEvaluations). */
+export interface AdmittedEvaluationInput extends RecordEvaluationInput {
+  /** The trial's campaign, whose status is the pause/cancel gate. */
+  campaignId: string;
+}
+
+/**
+ * recordEvaluations with the evaluate job's gate in the same statement, for evaluators whose
+ * result costs nothing to compute (table lookups): an input is recorded only if its trial is still
+ * pending and its campaign is neither paused nor cancelled; otherwise nothing is written for it
+ * and its outcome is null, and the worker reads the job's state and decides as it does before any
+ * evaluation (hold, skip, duplicate, missing trial). One round trip per job instead of a read and
+ * a write.
+ */
+export async function recordAdmittedEvaluations(
+  db: Database,
+  inputs: readonly AdmittedEvaluationInput[],
+): Promise<(RecordedEvaluation | null)[]> {
+  return recordInOneStatement(db, inputs, true);
+}
+
+async function recordInOneStatement(
+  db: Database,
+  inputs: readonly (RecordEvaluationInput & { campaignId?: string })[],
+  gated: boolean,
+): Promise<(RecordedEvaluation | null)[]> {
+  const outcomes: (RecordedEvaluation | null)[] = new Array(inputs.length);
   let waiting = inputs.map((input, ord) => ({ input, ord }));
   // One statement, so one round trip and one implicit transaction: insert the pairs that do not
   // exist, take each input's new or existing row, and complete its trial with it. A row that
@@ -113,14 +142,34 @@ export async function recordEvaluations(
     const results = batch.map((input) => input.result);
     // One array per column: unnest's row estimate is then the real count, and the planner looks
     // each row up by key (a JSON recordset is estimated at 100 rows: whole-table scans).
-    const rows = await db.$queryRaw<RecordedRow[]>`
+    // Gated: the inputs whose job may record (trial pending, campaign neither paused nor
+    // cancelled); the others are answered `refused`, with nothing written.
+    const admitted = gated
+      ? Prisma.sql`admitted AS (
+          SELECT input.* FROM input
+          WHERE EXISTS (
+              SELECT 1 FROM trials t WHERE t.id = input.trial_id AND t.status = 'pending')
+            AND EXISTS (
+              SELECT 1 FROM campaigns c
+              WHERE c.id = input.campaign_id AND c.status NOT IN ('paused', 'cancelled'))
+        ),`
+      : Prisma.sql`admitted AS (SELECT * FROM input),`;
+    const refused = gated
+      ? Prisma.sql`UNION ALL
+        SELECT input.ord, ${Prisma.raw(Array.from({ length: 14 }, () => "NULL").join(", "))},
+          false, false, true
+        FROM input WHERE NOT EXISTS (SELECT 1 FROM admitted WHERE admitted.ord = input.ord)`
+      : Prisma.empty;
+    const rows = await db.$queryRaw<(RecordedRow & { refused: boolean })[]>`
       WITH input AS (
-        SELECT (i.ord - 1)::int AS ord, i.trial_id, i.architecture_id, i.evaluator_fingerprint,
+        SELECT (i.ord - 1)::int AS ord, i.trial_id, i.campaign_id, i.architecture_id,
+          i.evaluator_fingerprint,
           i.evaluator::jsonb AS evaluator, i.validation_accuracy, i.test_accuracy, i.flops,
           i.params, i.metrics::jsonb AS metrics, i.stopped_early, i.epochs, i.worker,
           i.duration_ms
         FROM unnest(
           ${batch.map((input) => input.trialId)}::uuid[],
+          ${batch.map((input) => input.campaignId ?? null)}::uuid[],
           ${batch.map((input) => input.architectureId)}::uuid[],
           ${batch.map((input) => input.evaluatorFingerprint)}::text[],
           ${batch.map((input) => JSON.stringify(input.evaluator))}::text[],
@@ -134,14 +183,16 @@ export async function recordEvaluations(
           ${batch.map((input) => input.worker)}::text[],
           ${batch.map((input) => Math.round(input.durationMs))}::int4[]
         ) WITH ORDINALITY AS i (
-          trial_id, architecture_id, evaluator_fingerprint, evaluator, validation_accuracy,
+          trial_id, campaign_id, architecture_id, evaluator_fingerprint, evaluator,
+          validation_accuracy,
           test_accuracy, flops, params, metrics, stopped_early, epochs, worker, duration_ms, ord
         )
       ),
+      ${admitted}
       -- The first input of each pair is the one whose figures are kept.
       first AS (
         SELECT DISTINCT ON (architecture_id, evaluator_fingerprint) *
-        FROM input ORDER BY architecture_id, evaluator_fingerprint, ord
+        FROM admitted ORDER BY architecture_id, evaluator_fingerprint, ord
       ),
       inserted AS (
         INSERT INTO evaluations (
@@ -170,7 +221,7 @@ export async function recordEvaluations(
       recorded AS (
         SELECT i.ord, i.trial_id, r.*,
           r.fresh AND i.ord = f.ord AS inserted_by_input
-        FROM input i
+        FROM admitted i
         JOIN first f USING (architecture_id, evaluator_fingerprint)
         JOIN pair_row r USING (architecture_id, evaluator_fingerprint)
       ),
@@ -187,12 +238,14 @@ export async function recordEvaluations(
       )
       SELECT recorded.ord, ${evaluationColumns("recorded")},
         recorded.inserted_by_input AS "inserted",
-        EXISTS (SELECT 1 FROM completed WHERE completed.id = recorded.trial_id) AS "trialCompleted"
-      FROM recorded`;
+        EXISTS (SELECT 1 FROM completed WHERE completed.id = recorded.trial_id) AS "trialCompleted",
+        false AS "refused"
+      FROM recorded
+      ${refused}`;
     const answered = new Set<number>();
-    for (const { ord, inserted, trialCompleted, ...evaluation } of rows) {
+    for (const { ord, inserted, trialCompleted, refused: notAdmitted, ...evaluation } of rows) {
       const position = (waiting[ord] as { ord: number }).ord;
-      outcomes[position] = { evaluation, inserted, trialCompleted };
+      outcomes[position] = notAdmitted ? null : { evaluation, inserted, trialCompleted };
       answered.add(ord);
     }
     waiting = waiting.filter((_, ord) => !answered.has(ord));
