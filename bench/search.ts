@@ -65,7 +65,7 @@ const BENCH_STRATEGIES: Readonly<Record<string, BenchStrategySpec>> = {
   "graph-vae:no-steps": { kind: "graph-vae", latentSteps: 0, perturbedSteps: 0 },
   "graph-vae:cost-feature": { kind: "graph-vae", costFeature: true, rankingWeight: 1 },
   "graph-vae:ranking": { kind: "graph-vae", rankingWeight: 1 },
-  "graph-vae:neighbours": { kind: "graph-vae", neighbourCentres: 1 },
+  "graph-vae:decoded-only": { kind: "graph-vae", neighbourCentres: 0 },
 };
 const DEFAULT_STRATEGIES = Object.keys(BENCH_STRATEGIES).join(",");
 const SPACES = ["nas-bench-201", "enas-macro-6"] as const;

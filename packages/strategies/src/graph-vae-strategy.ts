@@ -2,7 +2,7 @@ import type { PaddedGraph } from "@nasvae/graph-vae";
 import type { Random } from "@nasvae/search-space";
 import Type, { type Static } from "typebox";
 import { isDomainSpace, spaceGraphs, spaceKey } from "./graph-space-of.ts";
-import { type AccuracyFlopsPoint, hypervolume, nonDominated } from "./pareto.ts";
+import { type AccuracyFlopsPoint, chooseByHypervolumeGain, nonDominated } from "./pareto.ts";
 import type {
   AnySearchSpace,
   Candidate,
@@ -90,8 +90,10 @@ export const GRAPH_VAE_DEFAULTS = {
   costFeature: false as boolean,
   /** Off: measured only with the cost feature (above). */
   rankingWeight: 0 as number,
-  /** Decoded cells only (the paper's method). */
-  neighbourCentres: 0 as number,
+  /** The best cell's unseen one-edit neighbours compete with the decoded cells for the round:
+   * 30 seeds at 100 evaluations, 94.33 ± 0.03 % and the optimum in 26/30 runs, against
+   * 94.29 ± 0.04 % and 23/30 with decoded cells only (bench/README.md). */
+  neighbourCentres: 1 as number,
   objective: "accuracy" as "accuracy" | "pareto",
 } as const;
 
@@ -310,25 +312,9 @@ export class GraphVaeStrategy implements Strategy {
       accuracy: Math.min(...all.map((p) => p.accuracy).filter(Number.isFinite)) - 1,
       flops: Math.max(...all.map((p) => p.flops)) + 0.1,
     };
-    const chosen: PoolEntry[] = [];
-    const remaining = new Set(candidates.keys());
-    while (chosen.length < count && remaining.size > 0) {
-      const base = hypervolume(front, reference);
-      let best = -1;
-      let bestGain = 0;
-      for (const i of remaining) {
-        const gain = hypervolume([...front, candidates[i] as AccuracyFlopsPoint], reference) - base;
-        if (gain > bestGain) {
-          bestGain = gain;
-          best = i;
-        }
-      }
-      if (best < 0) break;
-      const pick = candidates[best] as (typeof candidates)[number];
-      chosen.push(pick.entry);
-      front.push(pick);
-      remaining.delete(best);
-    }
+    const chosen = chooseByHypervolumeGain(front, candidates, count, reference).map(
+      (i) => (candidates[i] as (typeof candidates)[number]).entry,
+    );
     const rankings = PARETO_LAMBDAS.map((lambda) =>
       this.rankByPrediction(session, pool, lambda).filter((entry) => !chosen.includes(entry)),
     );

@@ -48,3 +48,36 @@ export function hypervolume(
   });
   return area;
 }
+
+/**
+ * Greedy hypervolume choice: up to `count` candidates (indices into `candidates`), each the one
+ * that adds the most hypervolume to `front` plus those already chosen. Stops early when no
+ * candidate adds any (all dominated, or beyond the reference).
+ */
+export function chooseByHypervolumeGain(
+  front: readonly AccuracyFlopsPoint[],
+  candidates: readonly AccuracyFlopsPoint[],
+  count: number,
+  reference: AccuracyFlopsPoint,
+): number[] {
+  const current = [...front];
+  const chosen: number[] = [];
+  const remaining = new Set(candidates.keys());
+  while (chosen.length < count && remaining.size > 0) {
+    const base = hypervolume(current, reference);
+    let best = -1;
+    let bestGain = 0;
+    for (const i of remaining) {
+      const gain = hypervolume([...current, candidates[i] as AccuracyFlopsPoint], reference) - base;
+      if (gain > bestGain) {
+        bestGain = gain;
+        best = i;
+      }
+    }
+    if (best < 0) break;
+    chosen.push(best);
+    current.push(candidates[best] as AccuracyFlopsPoint);
+    remaining.delete(best);
+  }
+  return chosen;
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { dominates, hypervolume, nonDominated } from "../src/pareto.ts";
+import { chooseByHypervolumeGain, dominates, hypervolume, nonDominated } from "../src/pareto.ts";
 
 describe("Pareto helpers (accuracy up, cost down)", () => {
   test("dominates needs one strict improvement and no loss", () => {
@@ -44,5 +44,19 @@ describe("Pareto helpers (accuracy up, cost down)", () => {
       ),
       32,
     );
+  });
+
+  test("chooseByHypervolumeGain takes the largest gain first and stops when nothing adds any", () => {
+    const front = [{ accuracy: 90, flops: 5 }];
+    const reference = { accuracy: 80, flops: 10 };
+    const candidates = [
+      { accuracy: 85, flops: 6 }, // dominated by the front: no gain
+      { accuracy: 88, flops: 2 }, // cheap corner: gain 3 * 8 = 24
+      { accuracy: 95, flops: 8 }, // accurate corner: gain 2 * 5 = 10
+      { accuracy: 87, flops: 3 }, // gain 2 * 7 = 14 alone, none once (88, 2) is chosen
+    ];
+    assert.deepEqual(chooseByHypervolumeGain(front, candidates, 4, reference), [1, 2]);
+    assert.deepEqual(chooseByHypervolumeGain(front, candidates, 1, reference), [1]);
+    assert.deepEqual(chooseByHypervolumeGain(front, [candidates[0] as never], 3, reference), []);
   });
 });
