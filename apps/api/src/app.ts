@@ -60,7 +60,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
     readAccess: options.READ_ACCESS ?? "public",
     databaseUrl: options.DATABASE_URL,
   });
-  await fastify.register(openapi);
+  await fastify.register(openapi, { readAccess: options.READ_ACCESS ?? "public" });
   // Before the routes, so that its request timing hook sees them all.
   await fastify.register(metrics);
   await fastify.register(bullBoard, { readOnly: options.DASHBOARD_READ_ONLY ?? false });

@@ -31,6 +31,7 @@ export default fp(
       "/metrics",
       {
         schema: {
+          operationId: "getMetrics",
           summary: "Prometheus metrics: queues, workers, campaigns, requests and the process",
           tags: ["operations"],
           response: {

@@ -1,15 +1,17 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import fp from "fastify-plugin";
+import { type PublishOptions, publishDocument } from "../openapi-document.ts";
 
 export const DOCS_PATH = "/docs";
 
 /**
  * The OpenAPI document, generated from the routes' TypeBox schemas (served at /docs/json and
  * /docs/yaml), and Swagger UI at /docs. Registered before the routes so that it sees them all.
+ * openapi-document.ts rewrites it for client generators; `readAccess` is the mode served.
  */
-export default fp(
-  async (app) => {
+export default fp<PublishOptions>(
+  async (app, options) => {
     await app.register(swagger, {
       openapi: {
         openapi: "3.1.0",
@@ -41,6 +43,10 @@ export default fp(
       },
       // Pages, the dashboard and the docs themselves are not part of the JSON API.
       hideUntagged: true,
+      transformObject: (documents) =>
+        "openapiObject" in documents
+          ? publishDocument(documents.openapiObject as Record<string, unknown>, options)
+          : documents.swaggerObject,
     });
     await app.register(swaggerUi, { routePrefix: DOCS_PATH, staticCSP: true });
   },

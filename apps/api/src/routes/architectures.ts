@@ -25,6 +25,7 @@ export const architectureRoutes: FastifyPluginAsync = async (app) => {
     "/architectures/:id",
     {
       schema: {
+        operationId: "getArchitecture",
         summary:
           "One architecture: its cell, every evaluation with its learning curve, and the campaigns that proposed it",
         tags: ["architectures"],

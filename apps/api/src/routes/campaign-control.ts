@@ -48,7 +48,8 @@ function refused(id: string, action: ControlAction, result: ControlResult<object
   );
 }
 
-const routeSchema = (summary: string, description: string) => ({
+const routeSchema = (operationId: string, summary: string, description: string) => ({
+  operationId,
   summary,
   description,
   tags: ["campaigns"],
@@ -82,6 +83,7 @@ export const campaignControlRoutes: FastifyPluginAsync<CampaignControlOptions> =
     "/campaigns/:id/pause",
     {
       schema: routeSchema(
+        "pauseCampaign",
         "Pause a queued or running campaign",
         "No new round is planned and its evaluate jobs that have not started are held; evaluations already running finish and are recorded. 409 unless the campaign is queued or running.",
       ),
@@ -99,6 +101,7 @@ export const campaignControlRoutes: FastifyPluginAsync<CampaignControlOptions> =
     "/campaigns/:id/resume",
     {
       schema: routeSchema(
+        "resumeCampaign",
         "Resume a paused campaign",
         "Back to running (queued if it was paused before it started): held evaluate jobs run and planning continues from the first unfinished round. 409 unless the campaign is paused; 503 (nothing changed) if the queue is unreachable.",
       ),
@@ -126,6 +129,7 @@ export const campaignControlRoutes: FastifyPluginAsync<CampaignControlOptions> =
     "/campaigns/:id/cancel",
     {
       schema: routeSchema(
+        "cancelCampaign",
         "Cancel a queued, running or paused campaign (final)",
         "Ends it as cancelled: its pending trials fail with the error 'campaign cancelled', its jobs that have not started are removed from the queue, and no evaluation recorded after the cancel counts for it. 409 if it has already ended (completed, failed or cancelled).",
       ),

@@ -94,6 +94,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     "/campaigns",
     {
       schema: {
+        operationId: "createCampaign",
         summary: "Create a search campaign and enqueue it",
         tags: ["campaigns"],
         security: [{ apiKey: [] }],
@@ -177,6 +178,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     "/campaigns",
     {
       schema: {
+        operationId: "listCampaigns",
         summary: "Campaigns, newest first; filter by status, paginate",
         tags: ["campaigns"],
         querystring: CampaignListQuery,
@@ -195,6 +197,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     "/campaigns/:id/pareto-front",
     {
       schema: {
+        operationId: "getParetoFront",
         summary:
           "The accuracy-vs-FLOPs Pareto front of the architectures evaluated so far, by FLOPs",
         tags: ["campaigns"],
@@ -217,6 +220,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     "/campaigns/:id",
     {
       schema: {
+        operationId: "getCampaign",
         summary: "A campaign's status, progress and best architecture so far",
         tags: ["campaigns"],
         params: CampaignParams,
@@ -235,6 +239,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     "/campaigns/:id/evaluations",
     {
       schema: {
+        operationId: "listEvaluations",
         summary:
           "The architectures a campaign evaluated: as recorded, best validation accuracy first, or cheapest first",
         tags: ["campaigns"],

@@ -51,6 +51,7 @@ export const datasetRoutes: FastifyPluginAsync<DatasetRoutesOptions> = async (ap
     "/datasets",
     {
       schema: {
+        operationId: "listDatasets",
         summary:
           "The datasets workers train on: classes, input shape, split sizes, and whether their files are present",
         tags: ["datasets"],

@@ -10,11 +10,14 @@ const CHECK_TIMEOUT_MS = 900;
 
 const DependencyState = Type.Enum(["up", "down"]);
 
-const Readiness = Type.Object({
-  status: Type.Enum(["ok", "degraded"]),
-  postgres: DependencyState,
-  redis: DependencyState,
-});
+const Readiness = Type.Object(
+  {
+    status: Type.Enum(["ok", "degraded"]),
+    postgres: DependencyState,
+    redis: DependencyState,
+  },
+  { title: "Readiness" },
+);
 
 const Liveness = Type.Object({ status: Type.Literal("ok") });
 
@@ -43,6 +46,7 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
     "/livez",
     {
       schema: {
+        operationId: "getLiveness",
         summary: "Liveness: 200 while the API process serves requests; checks no dependency",
         tags: ["operations"],
         response: { 200: Liveness },
@@ -63,6 +67,7 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
     "/readyz",
     {
       schema: {
+        operationId: "getReadiness",
         ...readiness,
         summary:
           "Readiness: 200 when Postgres and Redis both answer, else 503 naming which is down",
@@ -72,7 +77,14 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
   );
   app.get(
     "/healthz",
-    { schema: { ...readiness, summary: "Same as /readyz (its older name, kept for scripts)" } },
+    {
+      schema: {
+        ...readiness,
+        operationId: "getHealth",
+        summary: "Same as /readyz (its older name, kept for scripts)",
+        deprecated: true,
+      },
+    },
     ready,
   );
 };

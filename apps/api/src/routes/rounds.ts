@@ -16,6 +16,7 @@ export const roundRoutes: FastifyPluginAsync = async (app) => {
     "/campaigns/:id/rounds",
     {
       schema: {
+        operationId: "listRounds",
         summary: "A campaign's rounds, each with its trials, predictions and results so far",
         tags: ["campaigns"],
         params: CampaignParams,

@@ -30,6 +30,7 @@ export const searchSpaceRoutes: FastifyPluginAsync = async (app) => {
     "/search-spaces",
     {
       schema: {
+        operationId: "listSearchSpaces",
         summary:
           "The search spaces a campaign can search: size, an example cell, and the evaluator kinds that can score each",
         tags: ["search spaces"],

@@ -38,7 +38,7 @@ export function createCampaignBodySchema(maxBudget: number) {
       ),
       seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 })),
     },
-    { additionalProperties: false },
+    { additionalProperties: false, title: "CreateCampaignRequest" },
   );
 }
 export type CreateCampaignBody = Static<ReturnType<typeof createCampaignBodySchema>>;
@@ -46,32 +46,38 @@ export type CreateCampaignBody = Static<ReturnType<typeof createCampaignBodySche
 const Timestamp = Type.String({ format: "date-time" });
 const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
 
-export const ArchitectureResult = Type.Object({
-  architectureId: Type.String({
-    format: "uuid",
-    description: "the architecture's isomorphism class",
-  }),
-  architecture: Type.String({ description: "the cell in the search space's notation" }),
-  validationAccuracy: Type.Number({ description: "%, the signal the search sees" }),
-  testAccuracy: Type.Union([Type.Number(), Type.Null()], {
-    description:
-      "%, reported, never used by the search; null where the evaluator has no test figure (enas-6-table: its table holds a weight-sharing validation accuracy only)",
-  }),
-  flops: Type.Number({ description: "multiply-accumulates of one forward pass" }),
-  params: Type.Number({ description: "parameter count" }),
-});
+export const ArchitectureResult = Type.Object(
+  {
+    architectureId: Type.String({
+      format: "uuid",
+      description: "the architecture's isomorphism class",
+    }),
+    architecture: Type.String({ description: "the cell in the search space's notation" }),
+    validationAccuracy: Type.Number({ description: "%, the signal the search sees" }),
+    testAccuracy: Type.Union([Type.Number(), Type.Null()], {
+      description:
+        "%, reported, never used by the search; null where the evaluator has no test figure (enas-6-table: its table holds a weight-sharing validation accuracy only)",
+    }),
+    flops: Type.Number({ description: "multiply-accumulates of one forward pass" }),
+    params: Type.Number({ description: "parameter count" }),
+  },
+  { title: "ArchitectureResult" },
+);
 
 /** A cell to draw (CellGraph of @nasvae/search-space): edges whose op is `none` are left out. */
-export const CellGraph = Type.Object({
-  nodes: Type.Array(Type.Object({ id: Type.Integer(), label: Type.String() })),
-  edges: Type.Array(
-    Type.Object({
-      from: Type.Integer(),
-      to: Type.Integer(),
-      op: Type.Union([Type.String(), Type.Null()]),
-    }),
-  ),
-});
+export const CellGraph = Type.Object(
+  {
+    nodes: Type.Array(Type.Object({ id: Type.Integer(), label: Type.String() })),
+    edges: Type.Array(
+      Type.Object({
+        from: Type.Integer(),
+        to: Type.Integer(),
+        op: Type.Union([Type.String(), Type.Null()]),
+      }),
+    ),
+  },
+  { title: "CellGraph" },
+);
 
 /** Every status a campaign can have; `paused` is not an end (see docs/campaign-control.md). */
 export const CAMPAIGN_STATUSES = [
@@ -83,48 +89,51 @@ export const CAMPAIGN_STATUSES = [
   "cancelled",
 ] as const;
 
-export const CampaignResponse = Type.Object({
-  id: Type.String({ format: "uuid" }),
-  name: Type.String(),
-  status: Type.Enum([...CAMPAIGN_STATUSES]),
-  searchSpace: Type.String(),
-  evaluator: Type.Object(
-    { kind: Type.String(), dataset: Type.String() },
-    { additionalProperties: true, description: "as validated, defaults filled in" },
-  ),
-  strategy: Type.Object({ kind: Type.String() }, { additionalProperties: true }),
-  budget: Type.Object({ evaluations: Type.Integer(), perRound: Type.Integer() }),
-  seed: Type.Integer(),
-  progress: Type.Object({
-    evaluations: Type.Integer({ description: "evaluations done (cached ones included)" }),
-    budget: Type.Integer(),
-    pending: Type.Integer({ description: "proposed, not yet evaluated" }),
-    failed: Type.Integer({ description: "evaluations that failed for good (not counted)" }),
-    cached: Type.Integer({ description: "answered from earlier evaluations, no job run" }),
-    rounds: Type.Integer(),
-  }),
-  best: Type.Union([
-    Type.Intersect([
-      ArchitectureResult,
-      Type.Object({ graph: Type.Union([CellGraph, Type.Null()], { description: "to draw" }) }),
-    ]),
-    Type.Null(),
-  ]),
-  model: Type.Union([
-    Type.Object({
-      strategy: Type.String(),
-      backend: Type.Union([Type.String(), Type.Null()]),
-      snapshots: Type.Integer({ description: "rounds whose model weights are saved" }),
-      lastRound: Type.Integer(),
-      sizeBytes: Type.Integer(),
+export const CampaignResponse = Type.Object(
+  {
+    id: Type.String({ format: "uuid" }),
+    name: Type.String(),
+    status: Type.Enum([...CAMPAIGN_STATUSES]),
+    searchSpace: Type.String(),
+    evaluator: Type.Object(
+      { kind: Type.String(), dataset: Type.String() },
+      { additionalProperties: true, description: "as validated, defaults filled in" },
+    ),
+    strategy: Type.Object({ kind: Type.String() }, { additionalProperties: true }),
+    budget: Type.Object({ evaluations: Type.Integer(), perRound: Type.Integer() }),
+    seed: Type.Integer(),
+    progress: Type.Object({
+      evaluations: Type.Integer({ description: "evaluations done (cached ones included)" }),
+      budget: Type.Integer(),
+      pending: Type.Integer({ description: "proposed, not yet evaluated" }),
+      failed: Type.Integer({ description: "evaluations that failed for good (not counted)" }),
+      cached: Type.Integer({ description: "answered from earlier evaluations, no job run" }),
+      rounds: Type.Integer(),
     }),
-    Type.Null(),
-  ]),
-  error: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Timestamp,
-  startedAt: NullableTimestamp,
-  finishedAt: NullableTimestamp,
-});
+    best: Type.Union([
+      Type.Intersect([
+        ArchitectureResult,
+        Type.Object({ graph: Type.Union([CellGraph, Type.Null()], { description: "to draw" }) }),
+      ]),
+      Type.Null(),
+    ]),
+    model: Type.Union([
+      Type.Object({
+        strategy: Type.String(),
+        backend: Type.Union([Type.String(), Type.Null()]),
+        snapshots: Type.Integer({ description: "rounds whose model weights are saved" }),
+        lastRound: Type.Integer(),
+        sizeBytes: Type.Integer(),
+      }),
+      Type.Null(),
+    ]),
+    error: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Timestamp,
+    startedAt: NullableTimestamp,
+    finishedAt: NullableTimestamp,
+  },
+  { title: "Campaign" },
+);
 export type CampaignResponse = Static<typeof CampaignResponse>;
 
 export const EvaluationItem = Type.Intersect([
@@ -164,18 +173,23 @@ export const EvaluationQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const ErrorResponse = Type.Object({
-  statusCode: Type.Integer(),
-  error: Type.String(),
-  message: Type.String(),
-  details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  /** On a 503: the dependency that is unreachable (`postgres` or `redis`). */
-  dependency: Type.Optional(Type.String()),
-  /** On a 429 from a per-key cap: the setting, its value and the key's current count. */
-  limit: Type.Optional(Type.String()),
-  max: Type.Optional(Type.Integer()),
-  current: Type.Optional(Type.Integer()),
-});
+export const ErrorResponse = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    error: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(
+      Type.Array(Type.Object({ field: Type.String(), message: Type.String() })),
+    ),
+    /** On a 503: the dependency that is unreachable (`postgres` or `redis`). */
+    dependency: Type.Optional(Type.String()),
+    /** On a 429 from a per-key cap: the setting, its value and the key's current count. */
+    limit: Type.Optional(Type.String()),
+    max: Type.Optional(Type.Integer()),
+    current: Type.Optional(Type.Integer()),
+  },
+  { title: "Error" },
+);
 
 export const CampaignListQuery = Type.Object(
   {
