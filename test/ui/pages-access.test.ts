@@ -3,12 +3,12 @@
 // pending): they ask for a key once, keep it in sessionStorage only, send it on every request,
 // ask again when it is refused, and the campaign page pauses, resumes and cancels with it.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { findChromium } from "../support/chromium.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = new URL("../../test-artifacts/ui/", import.meta.url);
 const WRONG_KEY = "nasvae_wrong_0123456789abcdef0123456789";
 
@@ -24,16 +24,12 @@ describe("the pages with READ_ACCESS=key", () => {
   let browser: Browser;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary`,
-      );
-    }
+    const executablePath = findChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
     [env, browser] = await Promise.all([
       startTestStack("ui-access", 0, { READ_ACCESS: "key" }),
       chromium.launch({
-        executablePath: CHROMIUM,
+        executablePath,
         args: ["--headless", "--no-sandbox", "--disable-gpu"],
       }),
     ]);

@@ -3,7 +3,7 @@
 // architecture pages of evaluations seeded in the database (a trained one with its learning
 // curve, table ones without a test accuracy). Screenshots go to test-artifacts/ui/.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import {
   createCampaign,
@@ -14,9 +14,9 @@ import {
   recordEvaluation,
 } from "@nasvae/db";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { findChromium } from "../support/chromium.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = new URL("../../test-artifacts/ui/", import.meta.url);
 
 const evaluator = { kind: "nas-bench-201", dataset: "cifar10" };
@@ -70,16 +70,12 @@ describe("campaign pages in a browser", () => {
   let browser: Browser;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary`,
-      );
-    }
+    const executablePath = findChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
     [env, browser] = await Promise.all([
       startTestStack("ui"),
       chromium.launch({
-        executablePath: CHROMIUM,
+        executablePath,
         args: ["--headless", "--no-sandbox", "--disable-gpu"],
       }),
     ]);

@@ -2,11 +2,11 @@
 // API on real services (PostgreSQL and Redis), with the paths sent as they are.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
 import { createApiKey } from "@nasvae/db";
 import { type Browser, chromium } from "playwright-core";
+import { findChromium } from "../../../test/support/chromium.ts";
 import { startTestApi, type TestApi } from "./support.ts";
 
 const API_KEY = `nasvae_test_${randomBytes(16).toString("hex")}`;
@@ -395,7 +395,6 @@ describe("issue 14: security headers, and the dashboard and pages still work und
   let api: TestApi;
   let base: string;
   let browser: Browser | undefined;
-  const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
   before(async () => {
     api = await startTestApi("api_hardening_headers", { API_KEYS: API_KEY });
@@ -443,13 +442,10 @@ describe("issue 14: security headers, and the dashboard and pages still work und
     }
   });
 
-  test("in Chromium: the dashboard lists the queues and the pages load, with no CSP violation", async (t) => {
-    if (!existsSync(CHROMIUM)) {
-      t.skip(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
-      return;
-    }
+  test("in Chromium: the dashboard lists the queues and the pages load, with no CSP violation", async () => {
+    const executablePath = findChromium();
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath,
       args: ["--headless", "--no-sandbox", "--disable-gpu"],
     });
     const context = await browser.newContext({
