@@ -553,6 +553,11 @@ const modelConfig =
               rankingWeight: GRAPH_VAE_DEFAULTS.rankingWeight,
             }),
       };
+const PREDICTOR_LABELS = {
+  strategy: "the graph-vae strategy's model config",
+  "cost-feature": "the strategy's config with the cost feature and a ranking weight of 1",
+  paper: "GraphVaeSession defaults with the strategy's latent size",
+} as const;
 /** Every training cell's FLOPs: with the cost feature the FLOPs head learns them unlabelled. */
 const trainingFlops = training.map((entry) => entry.flops);
 
@@ -564,7 +569,7 @@ console.log(
 );
 console.log(`- TF.js backend: ${backend}`);
 console.log(
-  `- Model: ${JSON.stringify({ ...defaultGraphVaeConfig, ...modelConfig })} (--predictor ${args.predictor}: ${args.predictor === "strategy" ? "the graph-vae strategy's model config" : "GraphVaeSession defaults with the strategy's latent size"})`,
+  `- Model: ${JSON.stringify({ ...defaultGraphVaeConfig, ...modelConfig })} (--predictor ${args.predictor}: ${PREDICTOR_LABELS[args.predictor as keyof typeof PREDICTOR_LABELS]})`,
 );
 console.log(
   `- Settings: seed ${seed}; pretrain ${pretrainSteps.value} steps (${pretrainSteps.source}); fine-tune ${finetuneSteps.value} steps (${finetuneSteps.source}); proposal: top ${topK}, ${latentSteps} latent steps of length ${stepSize}, lambda ${lambda} (GRAPH_VAE_DEFAULTS)`,
