@@ -8,7 +8,7 @@ import type {
   ProposeRequest,
   Strategy,
 } from "./strategy.ts";
-import { sampleUnseen, takeUnseen } from "./unseen-sampler.ts";
+import { breedUnseen, sampleUnseen } from "./unseen-sampler.ts";
 
 export interface EvolutionOptions {
   /**
@@ -51,17 +51,6 @@ export const EvolutionSpecSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/**
- * Mutations of one parent tried before taking a random unseen one of its neighbours instead.
- * On NAS-Bench-201 `mutate` is uniform over the 24 neighbours, so this changes nothing in
- * distribution (a uniform pick among the unseen ones either way); on a table-restricted space
- * (restrictToDomain) `mutate` picks among the few table cells at the smallest distance, often
- * all seen, and each try scans the whole table: a long run of retries would cost minutes.
- */
-const MUTATION_TRIES = 5;
-/** Tournaments tried for one candidate before falling back to a random unseen architecture. */
-const TOURNAMENT_TRIES = 5;
 
 function checkOption(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -130,41 +119,17 @@ export class EvolutionStrategy implements Strategy {
       };
     }
 
-    const candidates: Candidate[] = [];
-    let mutated = 0;
-    let random = 0;
-    while (candidates.length < count) {
-      let candidate = this.breed(population, seen, rng);
-      if (candidate) {
-        mutated += 1;
-      } else {
-        candidate = sampleUnseen(this.space, seen, 1, rng)[0];
-        if (!candidate) break; // nothing unseen is left in the space
-        random += 1;
-      }
-      candidates.push(candidate);
-    }
+    const { candidates, mutated, random } = breedUnseen(
+      this.space,
+      seen,
+      count,
+      rng,
+      () => this.tournament(population, rng).archString,
+    );
     return {
       candidates,
       info: { phase: "evolution", population: population.length, mutated, random },
     };
-  }
-
-  /** An unseen child of a tournament winner (marked seen), or undefined if none was found. */
-  private breed(population: readonly Member[], seen: Set<string>, rng: Random) {
-    for (let t = 0; t < TOURNAMENT_TRIES; t++) {
-      const parent = this.space.parse(this.tournament(population, rng).archString);
-      for (let m = 0; m < MUTATION_TRIES; m++) {
-        const child = takeUnseen(this.space, seen, this.space.mutate(parent, rng));
-        if (child) return child;
-      }
-      const unseen = this.space
-        .neighbours(parent)
-        .filter((cell) => !seen.has(this.space.canonicalHash(cell)));
-      const neighbour = unseen[unseen.length > 0 ? rng.int(unseen.length) : 0];
-      if (neighbour !== undefined) return takeUnseen(this.space, seen, neighbour);
-    }
-    return undefined;
   }
 
   /** Best of `sampleSize` members drawn uniformly with replacement; first drawn wins ties. */

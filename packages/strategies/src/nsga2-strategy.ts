@@ -9,7 +9,7 @@ import type {
   ProposeRequest,
   Strategy,
 } from "./strategy.ts";
-import { sampleUnseen, takeUnseen } from "./unseen-sampler.ts";
+import { breedUnseen, sampleUnseen } from "./unseen-sampler.ts";
 
 export interface Nsga2Options {
   /**
@@ -43,11 +43,6 @@ export const Nsga2SpecSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/** Mutations of one parent tried before taking a random unseen one of its neighbours instead. */
-const MUTATION_TRIES = 5;
-/** Tournaments tried for one candidate before falling back to a random unseen architecture. */
-const TOURNAMENT_TRIES = 5;
 
 /**
  * Non-dominated sorting (Deb et al. 2002): front 0 holds the points no point dominates, front k
@@ -211,20 +206,13 @@ export class Nsga2Strategy implements Strategy {
     }
 
     const population = selectPopulation(completed, this.populationSize);
-    const candidates: Candidate[] = [];
-    let mutated = 0;
-    let random = 0;
-    while (candidates.length < count) {
-      let candidate = this.breed(population, seen, rng);
-      if (candidate) {
-        mutated += 1;
-      } else {
-        candidate = sampleUnseen(this.space, seen, 1, rng)[0];
-        if (!candidate) break; // nothing unseen is left in the space
-        random += 1;
-      }
-      candidates.push(candidate);
-    }
+    const { candidates, mutated, random } = breedUnseen(
+      this.space,
+      seen,
+      count,
+      rng,
+      () => this.tournament(population, rng).observation.archString,
+    );
     return {
       candidates,
       info: {
@@ -236,23 +224,6 @@ export class Nsga2Strategy implements Strategy {
         random,
       },
     };
-  }
-
-  /** An unseen child of a tournament winner (marked seen), or undefined if none was found. */
-  private breed(population: readonly RankedMember[], seen: Set<string>, rng: Random) {
-    for (let t = 0; t < TOURNAMENT_TRIES; t++) {
-      const parent = this.space.parse(this.tournament(population, rng).observation.archString);
-      for (let m = 0; m < MUTATION_TRIES; m++) {
-        const child = takeUnseen(this.space, seen, this.space.mutate(parent, rng));
-        if (child) return child;
-      }
-      const unseen = this.space
-        .neighbours(parent)
-        .filter((cell) => !seen.has(this.space.canonicalHash(cell)));
-      const neighbour = unseen[unseen.length > 0 ? rng.int(unseen.length) : 0];
-      if (neighbour !== undefined) return takeUnseen(this.space, seen, neighbour);
-    }
-    return undefined;
   }
 
   /** Binary tournament by the crowded comparison; two distinct members when there are two. */
