@@ -21,6 +21,7 @@ const INTEGRATION = [
   "apps/cli/test/",
   "apps/coordinator/test/",
   "apps/worker/test/",
+  "test/docs/sql/",
 ];
 
 /** Files in an integration directory that need no service. */
