@@ -1,5 +1,5 @@
 import type { Logger } from "@nasvae/config";
-import { type Database, markCampaignRunning } from "@nasvae/db";
+import { type Database, findLastRoundIndex, findOpenRound, markCampaignRunning } from "@nasvae/db";
 import { type JobQueues, roundJob } from "@nasvae/jobs";
 import type { RoundPlanner } from "./round-planner.ts";
 
@@ -20,11 +20,7 @@ export async function resumeCampaign(
 ): Promise<void> {
   const { db, queues, planner } = deps;
   if (await markCampaignRunning(db, campaignId)) log.info("campaign running (resumed)");
-  const open = await db.round.findFirst({
-    where: { campaignId, status: "running" },
-    orderBy: { index: "asc" },
-    select: { index: true, id: true },
-  });
+  const open = await findOpenRound(db, campaignId);
   if (open) {
     const job = await queues.byName.rounds.getJob(
       roundJob.jobId({ campaignId, roundId: open.id, roundIndex: open.index }),
@@ -36,10 +32,6 @@ export async function resumeCampaign(
     await planner.planFrom(campaignId, open.index, log);
     return;
   }
-  const last = await db.round.findFirst({
-    where: { campaignId },
-    orderBy: { index: "desc" },
-    select: { index: true },
-  });
-  await planner.planFrom(campaignId, last ? last.index + 1 : 0, log);
+  const last = await findLastRoundIndex(db, campaignId);
+  await planner.planFrom(campaignId, last === null ? 0 : last + 1, log);
 }

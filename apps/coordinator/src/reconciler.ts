@@ -2,7 +2,12 @@
 // (a restart without persistence, a failover to an empty replica, a flush), the reconciler
 // rebuilds it from Postgres: every campaign that should be moving gets back the job that moves it.
 import type { Logger } from "@nasvae/config";
-import type { Campaign, Database } from "@nasvae/db";
+import {
+  type CampaignObservation,
+  type Database,
+  listActiveCampaignIds,
+  observeCampaigns,
+} from "@nasvae/db";
 import {
   evaluateJob,
   type JobDefinition,
@@ -50,13 +55,9 @@ export interface ReconcileReport {
  * (it exists and will run or runs); `unknown`: no such job.
  */
 type ProbedState = "completed" | "failed" | "waiting-children" | "queued" | "unknown";
-type PendingTrial = { id: string; architectureId: string; archString: string };
 
 /** A campaign as the pass sees it in Postgres: its status and its latest round. */
-interface Observation {
-  campaign: Campaign;
-  round: { id: string; index: number; status: string; pending: PendingTrial[] } | null;
-}
+type Observation = CampaignObservation;
 
 /** One repair, decided from Redis and applied once Postgres confirmed it is still needed. */
 interface Repair {
@@ -153,15 +154,11 @@ export class Reconciler {
       retried: 0,
       deferred: 0,
     };
-    const campaigns = await db.campaign.findMany({
-      where: { status: { in: ["queued", "running"] } },
-      select: { id: true },
-      orderBy: { createdAt: "asc" },
-    });
+    const campaigns = await listActiveCampaignIds(db);
     const seen = new Set<string>();
     for (let i = 0; i < campaigns.length && !this.closed; i += CAMPAIGNS_PER_BATCH) {
       const batch: string[] = [];
-      for (const { id } of campaigns.slice(i, i + CAMPAIGNS_PER_BATCH)) {
+      for (const id of campaigns.slice(i, i + CAMPAIGNS_PER_BATCH)) {
         report.campaigns += 1;
         seen.add(id);
         if (this.options.isBusy?.(id)) report.deferred += 1;
@@ -247,50 +244,9 @@ export class Reconciler {
     }
   }
 
-  /**
-   * The campaigns as Postgres has them, with their latest round and its pending trials: three
-   * queries for the whole batch. Campaigns deleted meanwhile are left out.
-   */
-  private async observe(campaignIds: string[]): Promise<Observation[]> {
-    const { db } = this.options;
-    const campaigns = await db.campaign.findMany({ where: { id: { in: campaignIds } } });
-    const rounds = await db.$queryRaw<
-      { id: string; campaignId: string; index: number; status: string }[]
-    >`
-      SELECT DISTINCT ON (campaign_id)
-             id::text AS id, campaign_id::text AS "campaignId", index, status::text AS status
-      FROM rounds
-      WHERE campaign_id = ANY(${campaignIds}::uuid[])
-      ORDER BY campaign_id, index DESC`;
-    const pending = await db.trial.findMany({
-      where: { roundId: { in: rounds.map((round) => round.id) }, status: "pending" },
-      select: { id: true, roundId: true, architectureId: true, archString: true },
-      orderBy: { id: "asc" },
-    });
-    const trialsOf = new Map<string, PendingTrial[]>();
-    for (const { roundId, ...trial } of pending) {
-      const list = trialsOf.get(roundId) ?? [];
-      list.push(trial);
-      trialsOf.set(roundId, list);
-    }
-    const roundOf = new Map(rounds.map((round) => [round.campaignId, round]));
-    const order = new Map(campaignIds.map((id, i) => [id, i]));
-    return campaigns
-      .sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0))
-      .map((campaign) => {
-        const round = roundOf.get(campaign.id);
-        return {
-          campaign,
-          round: round
-            ? {
-                id: round.id,
-                index: round.index,
-                status: round.status,
-                pending: trialsOf.get(round.id) ?? [],
-              }
-            : null,
-        };
-      });
+  /** The campaigns as Postgres has them now (packages/db: three queries for the batch). */
+  private observe(campaignIds: string[]): Promise<Observation[]> {
+    return observeCampaigns(this.options.db, campaignIds);
   }
 
   /**

@@ -1,6 +1,7 @@
 // Postgres going away for a while (a restart, a failover, a network cut) must not fail work:
 // the apps tell "the database is unreachable" from real errors and retry the former.
 import type { Logger } from "@nasvae/config";
+import type { Database } from "./client.ts";
 
 /** Prisma's codes for "no answer from the database" (and transient conflicts worth retrying). */
 const TRANSIENT_PRISMA_CODES = new Set([
@@ -180,4 +181,9 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener("abort", done, { once: true });
   });
+}
+
+/** Answers when the database answers a trivial query (`SELECT 1`); rejects when it does not. */
+export async function pingDatabase(db: Database): Promise<void> {
+  await db.$queryRaw`SELECT 1`;
 }

@@ -2,6 +2,7 @@ export {
   type DatabaseRetryOptions,
   DatabaseUnavailableError,
   isDatabaseUnavailable,
+  pingDatabase,
   retryWhileDatabaseUnavailable,
 } from "./availability.ts";
 export { createDatabase, type Database, type DatabaseOptions } from "./client.ts";
@@ -21,6 +22,7 @@ export * from "./repositories/campaign-summaries.ts";
 export * from "./repositories/campaigns.ts";
 export * from "./repositories/evaluations.ts";
 export * from "./repositories/learning-curves.ts";
+export * from "./repositories/reconciliation.ts";
 export * from "./repositories/round-history.ts";
 export * from "./repositories/rounds.ts";
 export * from "./repositories/trials.ts";

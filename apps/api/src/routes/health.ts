@@ -1,3 +1,4 @@
+import { pingDatabase } from "@nasvae/db";
 import { withTimeout } from "@nasvae/metrics";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from "fastify";
 import Type, { type Static } from "typebox";
@@ -29,7 +30,7 @@ async function checkDependencies(app: FastifyInstance): Promise<Static<typeof Re
       () => "down" as const,
     );
   const [postgres, redis] = await Promise.all([
-    state(app.db.$queryRaw`SELECT 1`, "postgres check"),
+    state(pingDatabase(app.db), "postgres check"),
     state(app.queues.connection.ping(), "redis check"),
   ]);
   const ok = postgres === "up" && redis === "up";

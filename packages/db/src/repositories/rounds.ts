@@ -324,3 +324,25 @@ export function findLatestSnapshot(
     orderBy: { roundIndex: "desc" },
   });
 }
+
+/** The campaign's first round still running (its index and id), if any. */
+export function findOpenRound(
+  db: Database,
+  campaignId: string,
+): Promise<{ id: string; index: number } | null> {
+  return db.round.findFirst({
+    where: { campaignId, status: "running" },
+    orderBy: { index: "asc" },
+    select: { index: true, id: true },
+  });
+}
+
+/** The index of the campaign's latest round, or null when it has none. */
+export async function findLastRoundIndex(db: Database, campaignId: string): Promise<number | null> {
+  const last = await db.round.findFirst({
+    where: { campaignId },
+    orderBy: { index: "desc" },
+    select: { index: true },
+  });
+  return last ? last.index : null;
+}
