@@ -515,7 +515,7 @@ lines.push(`- machine: ${machine}`);
 lines.push(`- node: ${process.version}`);
 lines.push(`- commit: ${gitDescription()}`);
 lines.push(
-  `- code path: ${CODE_PATH} (bench/lib/run-campaign.ts: createStrategy from @nasvae/strategies, round k seeded with roundSeed(seed, k) from apps/coordinator/src/round-seed.ts, count = min(per-round, budget − done), state handed from round to round; scores from the workers' evaluator, ${reference.kind === "nas-bench-201" ? `NasBench201TabularEvaluator(${JSON.stringify(reference.nb201.dataset)})` : "Enas6TabularEvaluator on enasSearchSpace restricted to the table (restrictToDomain)"}); no database, queues or worker processes`,
+  `- code path: ${CODE_PATH} (bench/lib/run-campaign.ts: createStrategy from @nasvae/strategies, proposeRound from @nasvae/strategies as the coordinator calls it: round k seeded with roundSeed(seed, k), count = min(per-round, budget − done), state handed from round to round; scores from the workers' evaluator, ${reference.kind === "nas-bench-201" ? `NasBench201TabularEvaluator(${JSON.stringify(reference.nb201.dataset)})` : "Enas6TabularEvaluator on enasSearchSpace restricted to the table (restrictToDomain)"}); no database, queues or worker processes`,
 );
 lines.push(
   `- campaigns: seeds ${firstSeed}–${firstSeed + seeds - 1} for each strategy (the same seeds for all), budget ${budget} evaluations, ${roundSize} per round, ${jobs} child processes, ${duration(benchWallMs)} in all`,

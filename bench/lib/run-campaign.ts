@@ -1,12 +1,13 @@
-import { createRandom, nasBench201SearchSpace } from "@nasvae/search-space";
+import { nasBench201SearchSpace } from "@nasvae/search-space";
 import {
   type AnySearchSpace,
   createStrategy as createPackageStrategy,
+  evaluationsLeft,
   type Observation,
+  proposeRound,
   type Strategy,
   type StrategySpec,
 } from "@nasvae/strategies";
-import { roundSeed } from "../../apps/coordinator/src/round-seed.ts";
 import { resolveSearchTarget, type SearchTarget } from "./search-target.ts";
 
 /**
@@ -67,7 +68,7 @@ export interface CampaignRun {
 
 export interface RunCampaignOptions {
   strategySpec: BenchStrategySpec;
-  /** The campaign seed; round k uses createRandom(roundSeed(seed, k)), as the coordinator does. */
+  /** The campaign seed; round k uses createRandom(roundSeed(seed, k)) (proposeRound, as the coordinator). */
   seed: number;
   /** Evaluations, exact. */
   budget: number;
@@ -94,7 +95,7 @@ function positiveInteger(value: number, name: string): void {
 
 /**
  * Runs one campaign in this process, driving the strategy exactly as the coordinator's
- * RoundPlanner does: round k asks for min(roundSize, budget − completed) candidates with
+ * RoundPlanner does, through the same proposeRound of @nasvae/strategies: round k asks for min(roundSize, budget − completed) candidates with
  * rng = createRandom(roundSeed(seed, k)) and the whole history so far (every evaluation, in
  * order, status "completed", with validation accuracy, FLOPs and params), hands back the state
  * the previous round's proposal saved, and stops when the budget is spent or the strategy
@@ -127,18 +128,20 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
   let exhausted = false;
 
   for (let roundIndex = 0; evaluations.length < budget; roundIndex += 1) {
-    const count = Math.min(roundSize, budget - evaluations.length);
     const roundStarted = performance.now();
-    const proposal = await strategy.propose({
-      count,
+    // The coordinator's propose step (packages/strategies/src/propose-round.ts).
+    const proposal = await proposeRound({
+      strategy,
+      campaignSeed: seed,
+      roundIndex,
+      roundSize,
+      remaining: evaluationsLeft(budget, history),
       // A fresh copy each round, as the coordinator rebuilds it from the database.
       history: history.map((observation) => ({ ...observation })),
-      rng: createRandom(roundSeed(seed, roundIndex)),
-      roundIndex,
       ...(state !== undefined ? { state } : {}),
     });
     const proposed = performance.now();
-    const { candidates } = proposal;
+    const { candidates, count } = proposal;
     if (candidates.length === 0) {
       exhausted = true;
       break;

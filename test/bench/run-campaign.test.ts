@@ -5,9 +5,9 @@ import {
   createStrategy,
   type Observation,
   type ProposeRequest,
+  roundSeed,
   type Strategy,
 } from "@nasvae/strategies";
-import { roundSeed } from "../../apps/coordinator/src/round-seed.ts";
 import { runCampaign, type Score } from "../../bench/lib/run-campaign.ts";
 import { reportedAfter } from "../../bench/lib/search-metrics.ts";
 

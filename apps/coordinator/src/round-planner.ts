@@ -13,13 +13,17 @@ import {
   type RoundWithTrials,
 } from "@nasvae/db";
 import { type JobQueues, roundJob } from "@nasvae/jobs";
-import { createRandom } from "@nasvae/search-space";
-import { createStrategy, type Observation, type StrategySpec } from "@nasvae/strategies";
+import {
+  createStrategy,
+  evaluationsLeft,
+  type Observation,
+  proposeRound,
+  type StrategySpec,
+} from "@nasvae/strategies";
 import { campaignSpace, outsideDomain } from "./campaign-space.ts";
 import type { CoordinatorMetrics } from "./metrics.ts";
 import { roundFlow, roundPayload } from "./round-flow.ts";
 import { outcomeOf } from "./round-outcome.ts";
-import { roundSeed } from "./round-seed.ts";
 
 /**
  * Plans a campaign's rounds: asks the strategy for candidates, records the round in Postgres,
@@ -105,8 +109,20 @@ export class RoundPlanner {
   ): Promise<RoundWithTrials | null> {
     // Rounds are written in order: without a round 0 the campaign has no trials yet.
     const trials = index > 0 ? await listTrialObservations(this.db, campaign.id) : [];
+    const history: Observation[] = trials.map((trial) => ({
+      archString: trial.archString,
+      canonicalHash: trial.canonicalHash,
+      status: trial.status,
+      ...(trial.validationAccuracy !== null
+        ? {
+            validationAccuracy: trial.validationAccuracy,
+            flops: trial.flops as number,
+            params: trial.params as number,
+          }
+        : {}),
+    }));
     const completed = trials.filter((t) => t.status === "completed").length;
-    const remaining = campaign.budgetEvaluations - completed;
+    const remaining = evaluationsLeft(campaign.budgetEvaluations, history);
     if (remaining <= 0) {
       await this.finish(campaign, "completed", log);
       return null;
@@ -126,32 +142,20 @@ export class RoundPlanner {
     // Restricted to what the evaluator can score (a table's rows), if that is not the whole space.
     const searched = await campaignSpace(campaign.searchSpace, campaign.evaluator);
     const strategy = createStrategy(campaign.strategy as StrategySpec, searched.space);
-    const history: Observation[] = trials.map((trial) => ({
-      archString: trial.archString,
-      canonicalHash: trial.canonicalHash,
-      status: trial.status,
-      ...(trial.validationAccuracy !== null
-        ? {
-            validationAccuracy: trial.validationAccuracy,
-            flops: trial.flops as number,
-            params: trial.params as number,
-          }
-        : {}),
-    }));
-    const count = Math.min(campaign.roundSize, remaining);
     // Warm start: the state the strategy saved with its latest round (a restarted coordinator
     // resumes from it too).
     // (Round 0 has no earlier round: nothing to read.)
     const snapshot = index > 0 ? await findLatestSnapshot(this.db, campaign.id, index) : null;
-    const started = performance.now();
-    const { candidates, state, info } = await strategy.propose({
-      count,
-      history,
-      rng: createRandom(roundSeed(campaign.seed, index)),
+    // The propose step the search bench runs too (packages/strategies/src/propose-round.ts).
+    const { candidates, state, info, proposeMs } = await proposeRound({
+      strategy,
+      campaignSeed: campaign.seed,
       roundIndex: index,
+      roundSize: campaign.roundSize,
+      remaining,
+      history,
       ...(snapshot ? { state: new Uint8Array(snapshot.state) } : {}),
     });
-    const proposeMs = performance.now() - started;
     this.metrics.observeProposal(strategy.kind, proposeMs / 1000, info);
     if (candidates.length === 0) {
       log.warn("search space exhausted before the budget");

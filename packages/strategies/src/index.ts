@@ -35,6 +35,13 @@ export {
   hypervolume,
   nonDominated,
 } from "./pareto.ts";
+export {
+  evaluationsLeft,
+  type ProposedRound,
+  proposeRound,
+  type RoundRequest,
+  roundSeed,
+} from "./propose-round.ts";
 export { RandomStrategy } from "./random-strategy.ts";
 export type {
   AnySearchSpace,
