@@ -15,8 +15,8 @@
 import { parseArgs } from "node:util";
 import { createLogger } from "@nasvae/config";
 import { createTestDatabase } from "@nasvae/db/testing";
+import { Reconciler } from "@nasvae/jobs";
 import { createTestQueues } from "@nasvae/jobs/testing";
-import { Reconciler } from "../apps/coordinator/src/reconciler.ts";
 import {
   countRedisTraffic,
   enqueueRoundFlows,

@@ -5,10 +5,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createLogger } from "@nasvae/config";
 import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
+import { type ReconcileReport, Reconciler } from "@nasvae/jobs";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
 import { createRegistry } from "@nasvae/metrics";
 import { CoordinatorMetrics } from "../../apps/coordinator/src/metrics.ts";
-import { type ReconcileReport, Reconciler } from "../../apps/coordinator/src/reconciler.ts";
 import {
   countRedisTraffic,
   enqueueRoundFlows,

@@ -9,11 +9,16 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import { createLogger } from "@nasvae/config";
 import type { Campaign, CampaignStatus } from "@nasvae/db";
 import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
-import { evaluateJob, roundJob, startCampaignJob } from "@nasvae/jobs";
+import {
+  evaluateJob,
+  type ReconcileReport,
+  Reconciler,
+  roundFlow,
+  roundJob,
+  startCampaignJob,
+} from "@nasvae/jobs";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
 import { type Processor, UnrecoverableError, Worker } from "bullmq";
-import { type ReconcileReport, Reconciler } from "../../apps/coordinator/src/reconciler.ts";
-import { roundFlow } from "../../apps/coordinator/src/round-flow.ts";
 import { distinctArchitectures, proposeTrials } from "./support/faults.ts";
 
 describe("the reconciler", () => {

@@ -3,9 +3,8 @@
 // second), and their round flows enqueued in Redis as the coordinator would have.
 
 import type { Database } from "@nasvae/db";
-import type { JobQueues } from "@nasvae/jobs";
+import { type JobQueues, roundFlow } from "@nasvae/jobs";
 import type { Redis } from "ioredis";
-import { roundFlow } from "../../apps/coordinator/src/round-flow.ts";
 
 const EVALUATOR = '{"kind":"nas-bench-201","dataset":"cifar10"}';
 

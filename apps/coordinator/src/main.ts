@@ -1,12 +1,11 @@
 // Entry point of the coordinator process.
 import { createLogger, onShutdown } from "@nasvae/config";
 import { createDatabase } from "@nasvae/db";
-import { createRedisConnection, JobQueues } from "@nasvae/jobs";
+import { createRedisConnection, JobQueues, Reconciler } from "@nasvae/jobs";
 import { createRegistry, startMetricsServer } from "@nasvae/metrics";
 import { loadCoordinatorConfig } from "./config.ts";
 import { Coordinator } from "./coordinator.ts";
 import { CoordinatorMetrics } from "./metrics.ts";
-import { Reconciler } from "./reconciler.ts";
 
 const config = loadCoordinatorConfig();
 const log = createLogger("coordinator", config.LOG_LEVEL);

@@ -1,5 +1,5 @@
+import type { ReconcileReport } from "@nasvae/jobs";
 import { Counter, createRegistry, Gauge, Histogram, type Registry } from "@nasvae/metrics";
-import type { ReconcileReport } from "./reconciler.ts";
 import type { RoundOutcome } from "./round-outcome.ts";
 
 /**

@@ -12,7 +12,7 @@ import {
   type Prisma,
   type RoundWithTrials,
 } from "@nasvae/db";
-import { type JobQueues, roundJob } from "@nasvae/jobs";
+import { type JobQueues, roundFlow, roundJob, roundPayload } from "@nasvae/jobs";
 import {
   createStrategy,
   evaluationsLeft,
@@ -22,7 +22,6 @@ import {
 } from "@nasvae/strategies";
 import { campaignSpace, outsideDomain } from "./campaign-space.ts";
 import type { CoordinatorMetrics } from "./metrics.ts";
-import { roundFlow, roundPayload } from "./round-flow.ts";
 import { outcomeOf } from "./round-outcome.ts";
 
 /**

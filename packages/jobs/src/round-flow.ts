@@ -2,9 +2,9 @@
 // pending trials. Built in one place for the planner and the reconciler (which rebuilds the
 // flows that Redis lost), so both enqueue exactly the same jobs under the same jobIds.
 import type { Campaign, Round, Trial } from "@nasvae/db";
-import { evaluateJob, roundJob } from "@nasvae/jobs";
 import type { FlowJob } from "bullmq";
 import type { Static } from "typebox";
+import { evaluateJob, roundJob } from "./catalogue.ts";
 
 type RoundRef = Pick<Round, "id" | "index">;
 type TrialRef = Pick<Trial, "id" | "architectureId" | "archString">;

@@ -1,6 +1,9 @@
 // Postgres is the source of truth; Redis only carries the work in flight. When Redis loses it
 // (a restart without persistence, a failover to an empty replica, a flush), the reconciler
 // rebuilds it from Postgres: every campaign that should be moving gets back the job that moves it.
+// The coordinator runs it (apps/coordinator/src/main.ts); it lives here, beside the job catalogue
+// and the round flows it re-enqueues, so that bench/reconciler.ts can time it without reaching
+// into an app.
 import type { Logger } from "@nasvae/config";
 import {
   type CampaignObservation,
@@ -8,17 +11,12 @@ import {
   listActiveCampaignIds,
   observeCampaigns,
 } from "@nasvae/db";
-import {
-  evaluateJob,
-  type JobDefinition,
-  type JobQueues,
-  roundJob,
-  startCampaignJob,
-} from "@nasvae/jobs";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Static, TObject } from "typebox";
-import type { CoordinatorMetrics } from "./metrics.ts";
+import { evaluateJob, roundJob, startCampaignJob } from "./catalogue.ts";
+import type { JobDefinition } from "./job-definition.ts";
+import type { JobQueues } from "./queues.ts";
 import { evaluatePayload, roundFlow, roundPayload } from "./round-flow.ts";
 
 /** Campaigns read and checked together: three Postgres queries and one Redis pipeline. */
@@ -35,7 +33,12 @@ export interface ReconcilerOptions {
   /** True while a job of this campaign runs in this process: the pass leaves it alone. */
   isBusy?: (campaignId: string) => boolean;
   /** Where each pass's repairs and duration are counted (the coordinator's /metrics). */
-  metrics?: CoordinatorMetrics;
+  metrics?: ReconcileObserver;
+}
+
+/** Told of each pass (the coordinator's metrics). */
+export interface ReconcileObserver {
+  observeReconcile(report: ReconcileReport, seconds: number): void;
 }
 
 /** What one pass found and did. */
