@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, test } from "node:test";
 import { findTestFiles, LANES, laneOf, UNIT_IN_INTEGRATION } from "../../scripts/lib/test-lanes.ts";
+import { importsOf as parsedImports } from "../layering/import-graph.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -22,10 +23,9 @@ const SERVICE_FILES = [
 
 /** What a file imports: bare module names, and repository paths for workspace and relative ones. */
 function importsOf(file: string): string[] {
+  // Parsed, not matched by a pattern: import statements quoted in a string are not imports.
   const source = readFileSync(join(root, file), "utf8");
-  const specifiers = [...source.matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)];
-  return specifiers.map((match) => {
-    const specifier = match[1] as string;
+  return parsedImports(file, source).map(({ specifier }) => {
     if (specifier.startsWith("."))
       return relative(root, resolve(dirname(join(root, file)), specifier));
     const workspace = /^@nasvae\/([^/]+)(\/.*)?$/.exec(specifier);
