@@ -7,7 +7,9 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
   appInternalsFromTools,
+  declaredPackageGraph,
   fileCycles,
+  mermaidEdges,
   mlReachedFrom,
   packageCycles,
   prismaDelegateCalls,
@@ -112,5 +114,17 @@ describe("layering (ARCHITECTURE.md)", () => {
   test("each @nasvae/* dependency a package.json lists is imported", () => {
     const violations = unusedWorkspaceDependencies(graph);
     assert.equal(violations.length, 0, report(violations));
+  });
+
+  test("ARCHITECTURE.md draws the package graph that the package.json files declare", () => {
+    const documented = mermaidEdges(readFileSync(join(root, "ARCHITECTURE.md"), "utf8"));
+    const declared = declaredPackageGraph(graph.packages);
+    const missing = declared.filter((edge) => !documented.includes(edge));
+    const extra = documented.filter((edge) => !declared.includes(edge));
+    assert.deepEqual(
+      { missing, extra },
+      { missing: [], extra: [] },
+      'update the mermaid graph under "Package graph" in ARCHITECTURE.md (missing: declared in a package.json, not drawn; extra: drawn, not declared)',
+    );
   });
 });
