@@ -232,7 +232,7 @@ export function describePath(path: ImportPath): string {
       edge.kind === "static" ? "" : edge.kind === "type" ? " (import type)" : " (import())";
     return `${edge.from}:${edge.line}${how}`;
   });
-  return `${[...steps, (path.at(-1) as ImportEdge).to].join("\n    → ")}`;
+  return [...steps, (path.at(-1) as ImportEdge).to].join("\n    → ");
 }
 
 /**

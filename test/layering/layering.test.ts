@@ -9,6 +9,7 @@ import {
   appInternalsFromTools,
   declaredPackageGraph,
   fileCycles,
+  ML_PACKAGES,
   mermaidEdges,
   mlReachedFrom,
   packageCycles,
@@ -47,9 +48,15 @@ describe("layering (ARCHITECTURE.md)", () => {
     assert.deepEqual(lines, [], `unresolved imports:\n${lines.join("\n")}`);
   });
 
-  test("the entry points exist", () => {
+  test("the entry points and the ML packages the rules name exist", () => {
     for (const entry of [...API_ENTRIES, ...CLI_ENTRIES]) {
       assert.ok(existsSync(join(root, entry)), `${entry} is gone: update the entry points here`);
+    }
+    for (const name of ML_PACKAGES) {
+      assert.ok(
+        graph.packages.some((pkg) => pkg.name === name),
+        `${name} is gone: update ML_PACKAGES in test/layering/import-graph.ts`,
+      );
     }
   });
 
