@@ -8,12 +8,6 @@ import { test } from "node:test";
 const root = new URL("../..", import.meta.url).pathname;
 const read = (path: string) => readFileSync(join(root, path), "utf8");
 
-/**
- * Linked from the pages but written on another branch of the same issue: accepted while the
- * file is missing, checked like any other once it exists.
- */
-const PENDING = new Set(["ARCHITECTURE.md"]);
-
 /** The pages whose links are checked, relative to the repository root. */
 function pages(): string[] {
   const inDir = (dir: string) =>
@@ -84,7 +78,7 @@ test("every relative link of the README, docs/, CONTRIBUTING.md and bench/ resol
       const [file = "", anchor] = target.split("#");
       const resolved = file === "" ? page : relative(root, join(root, dirname(page), file));
       if (!existsSync(join(root, resolved))) {
-        if (!PENDING.has(resolved)) broken.push(`${page}: ${target} (no file ${resolved})`);
+        broken.push(`${page}: ${target} (no file ${resolved})`);
         continue;
       }
       if (anchor && resolved.endsWith(".md") && !anchors(resolved).has(anchor)) {
