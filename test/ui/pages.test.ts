@@ -469,10 +469,16 @@ describe("campaign pages in a browser", () => {
       rounds: [
         { cells: ENAS_CELLS.slice(0, 2), info: { phase: "random" }, results: [70, 72].map(table) },
         {
-          // Two proposals of the model (1 and 3 edits from the top cells, one of them snapped 2
-          // mutations to reach a table cell), one sampled at random to fill the round.
+          // Two proposals the model chose (1 and 3 edits from the top cells, one of them snapped 2
+          // mutations to reach a table cell, one a neighbour of the best cell it ranked), one
+          // sampled at random to fill the round.
           cells: ENAS_CELLS.slice(2, 5),
-          info: { phase: "model", chosenEdits: [3, 1], chosenSnapDistances: [0, 2] },
+          info: {
+            phase: "model",
+            chosenEdits: [3, 1],
+            chosenFromNeighbours: 1,
+            chosenSnapDistances: [0, 2],
+          },
           results: [74, 73, 71].map(table),
         },
       ],
@@ -482,7 +488,7 @@ describe("campaign pages in a browser", () => {
     await campaign.page.goto(`${env.base}/ui/campaigns/${id}`);
     await campaign.page.waitForSelector('body[data-state="done"]');
     assert.deepEqual(await campaign.page.getByTestId("round-source").allTextContents(), [
-      "model, edits 1–3, snapped 0–2, 1 random",
+      "model, edits 1–3, 1 best-cell neighbour, snapped 0–2, 1 random",
       "random",
     ]);
     assert.equal(

@@ -152,6 +152,7 @@ describe("GET /campaigns/:id/rounds", () => {
         proposeMs: 170,
         loss: { total: 0.5, kl: 0.1 },
         chosenEdits: [1, 2],
+        chosenFromNeighbours: 1,
       },
     });
     return { campaign, round0, round1, trial };
@@ -189,6 +190,7 @@ describe("GET /campaigns/:id/rounds", () => {
       searchMs: null,
       loss: null,
       chosenEdits: null,
+      chosenFromNeighbours: null,
       chosenSnapDistances: null,
     });
     const failed = trial(cells.sparse, round0.trials);
@@ -230,6 +232,7 @@ describe("GET /campaigns/:id/rounds", () => {
       searchMs: 30,
       loss: 0.5,
       chosenEdits: [1, 2],
+      chosenFromNeighbours: 1,
       chosenSnapDistances: null,
     });
     const cached = second.trials.find((t) => t.architecture === cells.shared);

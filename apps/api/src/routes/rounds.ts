@@ -89,6 +89,7 @@ function roundInfo(info: unknown): Static<typeof RoundItem>["info"] {
       loss !== null && typeof loss === "object" ? (loss as Record<string, unknown>).total : loss,
     ),
     chosenEdits: numbers(record.chosenEdits),
+    chosenFromNeighbours: number(record.chosenFromNeighbours),
     chosenSnapDistances: numbers(record.chosenSnapDistances),
   };
 }

@@ -55,6 +55,12 @@ export const RoundItem = Type.Object({
             "model rounds: per proposal the model chose, the node classes that differ from the nearest start cell (a top cell)",
         }),
       ),
+      chosenFromNeighbours: Nullable(
+        Type.Integer({
+          description:
+            "model rounds: how many of the chosen proposals are unseen one-edit neighbours of the best cell that the predictor ranked (graph-vae `neighbourCentres`), not decodes of the latent search",
+        }),
+      ),
       chosenSnapDistances: Nullable(
         Type.Array(Type.Number(), {
           description:
