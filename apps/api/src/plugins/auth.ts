@@ -68,7 +68,7 @@ export default fp<AuthOptions>(
       );
     } else {
       app.log.warn(
-        "no API_KEYS configured: writes need a key made with `nasvae keys create` (see the README)",
+        "no API_KEYS configured: writes need a key made with `nasvae keys create` (see docs/access-control.md)",
       );
     }
 
