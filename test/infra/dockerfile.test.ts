@@ -159,11 +159,12 @@ test("the GPU base is CUDA 11.8 with cuDNN 8 (runtime), as tfjs-node-gpu 4.22 ne
   );
 });
 
-test("tfjs-node-gpu is pinned to graph-vae's @tensorflow/tfjs version and installed with its script", () => {
-  const graphVae = JSON.parse(
-    readFileSync(new URL("packages/graph-vae/package.json", root), "utf8"),
+test("tfjs-node-gpu is pinned to tf-backend's @tensorflow/tfjs version and installed with its script", () => {
+  // tf-backend loads the backends and is where @tensorflow/tfjs is declared for the ML packages.
+  const tfBackend = JSON.parse(
+    readFileSync(new URL("packages/tf-backend/package.json", root), "utf8"),
   );
-  const tfjs = graphVae.dependencies["@tensorflow/tfjs"];
+  const tfjs = tfBackend.dependencies["@tensorflow/tfjs"];
   assert.equal(globalArg("TFJS_NODE_GPU_VERSION"), tfjs);
   assert.equal(tfjs, "4.22.0");
   const gpuRuns = instructions("build-gpu", "RUN").join("\n");
