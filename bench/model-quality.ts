@@ -20,8 +20,10 @@
  *     [--hidden-size 64]
  *     [--test-limit N] [--prior-samples 1000]
  */
+
 import os from "node:os";
 import { parseArgs } from "node:util";
+import { GRAPH_VAE_DEFAULTS } from "@nasvae/contracts";
 import { loadEnas6Table, loadNasBench201Table } from "@nasvae/evaluators";
 import {
   defaultGraphVaeConfig,
@@ -40,12 +42,7 @@ import {
   type Random,
   nasBench201SearchSpace as space,
 } from "@nasvae/search-space";
-import {
-  createStrategy,
-  GRAPH_VAE_DEFAULTS,
-  type Observation,
-  spaceGraphs,
-} from "@nasvae/strategies";
+import { createStrategy, type Observation, spaceGraphs } from "@nasvae/strategies";
 import { kendallTauB, pearson, spearmanRho } from "./lib/model-rank-correlation.ts";
 
 const started = performance.now();

@@ -12,12 +12,14 @@
  *     [--baseline local-search (nsga2 with --objective pareto)] [--no-prefix-check]
  *     [--start-before 2026-12-07T02:50:00Z] [--out bench/results/search-<timestamp>.json]
  */
+
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createStrategy, type StrategySpec, StrategySpecSchema } from "@nasvae/strategies";
+import { type StrategySpec, StrategySpecSchema } from "@nasvae/contracts";
+import { createStrategy } from "@nasvae/strategies";
 import Value from "typebox/value";
 import { type Enas6Reference, enas6Reference } from "./lib/enas6.ts";
 import {

@@ -1,9 +1,9 @@
+import type { Nb201Dataset } from "@nasvae/contracts";
 import {
   loadNasBench201Table,
   loadNb201XValidTable,
   NasBench201TabularEvaluator,
   NB201_DATASET_INFO,
-  type Nb201Dataset,
   nb201ColumnSource,
   nb201XValidTablePath,
 } from "@nasvae/evaluators";

@@ -1,3 +1,4 @@
+import type { StrategySpec } from "@nasvae/contracts";
 import { nasBench201SearchSpace } from "@nasvae/search-space";
 import {
   type AnySearchSpace,
@@ -6,7 +7,6 @@ import {
   type Observation,
   proposeRound,
   type Strategy,
-  type StrategySpec,
 } from "@nasvae/strategies";
 import { resolveSearchTarget, type SearchTarget } from "./search-target.ts";
 

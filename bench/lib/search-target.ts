@@ -1,4 +1,4 @@
-import type { Nb201Dataset } from "@nasvae/evaluators";
+import type { Nb201Dataset } from "@nasvae/contracts";
 import { nasBench201SearchSpace } from "@nasvae/search-space";
 import type { AnySearchSpace } from "@nasvae/strategies";
 import { nb201Score } from "./nb201.ts";

@@ -2,13 +2,15 @@
 // coordinator and two workers as separate processes on the real Postgres and Redis: progress and
 // learning curves while they train, the median stopping rule, and a dataset whose files are
 // missing (docs/training.md).
+
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { evaluatorFingerprint, validateEvaluatorSpec } from "@nasvae/evaluators";
+import { validateEvaluatorSpec } from "@nasvae/contracts";
+import { evaluatorFingerprint } from "@nasvae/evaluators";
 import { evaluateJob } from "@nasvae/jobs";
 import type { QueueEvents } from "bullmq";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";

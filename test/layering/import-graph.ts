@@ -282,6 +282,7 @@ export interface Violation {
 /** The packages that pull TensorFlow.js in (rule a). */
 export const ML_PACKAGES = [
   "@nasvae/graph-vae",
+  "@nasvae/train-evaluator",
   "@nasvae/training",
   "@nasvae/tf-backend",
   "@nasvae/tfjs-wasm-kernels",

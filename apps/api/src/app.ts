@@ -1,4 +1,4 @@
-import { DEFAULT_TRAIN_MEMORY_LIMIT_MB } from "@nasvae/evaluators";
+import { DEFAULT_TRAIN_MEMORY_LIMIT_MB } from "@nasvae/contracts";
 import type { FastifyPluginAsync } from "fastify";
 import { parseApiKeys, parseKeyList } from "./auth/credentials.ts";
 import type { ApiConfig } from "./config.ts";

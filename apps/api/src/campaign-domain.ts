@@ -2,11 +2,10 @@ import {
   DEFAULT_TRAIN_MEMORY_LIMIT_MB,
   type EvaluatorKind,
   type EvaluatorSpec,
-  evaluatorKindDomain,
   evaluatorKindsFor,
   searchSpaceMismatch,
-  trainMemoryProblem,
-} from "@nasvae/evaluators";
+} from "@nasvae/contracts";
+import { evaluatorKindDomain, trainMemoryProblem } from "@nasvae/evaluators";
 import { getSearchSpace, restrictToDomain, type SearchSpace } from "@nasvae/search-space";
 
 /** The cells a campaign can evaluate: its evaluator's domain in its space, or the whole space. */

@@ -1,3 +1,4 @@
+import type { CampaignResponse } from "@nasvae/contracts";
 import {
   type Campaign,
   type CampaignSummary,
@@ -9,7 +10,6 @@ import {
 } from "@nasvae/db";
 import { type CellGraph, cellGraph } from "@nasvae/search-space";
 import { publicError } from "./public-error.ts";
-import type { CampaignResponse } from "./schemas/campaign.ts";
 
 /** The campaign as GET /campaigns/:id shows it: settings, progress and best result so far. */
 export async function campaignView(db: Database, campaign: Campaign): Promise<CampaignResponse> {

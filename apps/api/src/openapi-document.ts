@@ -11,7 +11,7 @@ export interface PublishOptions {
 }
 
 /**
- * The discriminated unions of the request bodies (`discriminatedUnion` of @nasvae/strategies,
+ * The discriminated unions of the request bodies (`discriminatedUnion` of @nasvae/contracts,
  * published by @fastify/swagger as `allOf` + `if`/`else`, which generators ignore), named by the
  * property that holds them. A union found under another name fails the document: name it here.
  */

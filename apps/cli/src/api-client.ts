@@ -1,12 +1,13 @@
 import type {
-  ApiErrorBody,
-  Campaign,
-  CampaignStatus,
-  Evaluation,
+  ErrorResponse as ApiErrorBody,
+  CampaignResponse as Campaign,
+  CampaignPage,
+  CampaignStatusName as CampaignStatus,
+  EvaluationItem as Evaluation,
+  EvaluationPage,
   EvaluationSort,
-  Page,
-  ParetoPoint,
-} from "./api-types.ts";
+  ParetoFront,
+} from "@nasvae/contracts";
 import { CliError } from "./errors.ts";
 
 /** POST /campaigns/:id/<action> (docs/campaign-control.md). */
@@ -51,11 +52,11 @@ export class ApiClient {
   }
 
   listCampaigns(query: { status?: CampaignStatus; limit: number; offset?: number }) {
-    return this.request<Page<Campaign>>("GET", `/campaigns${queryString(query)}`);
+    return this.request<CampaignPage>("GET", `/campaigns${queryString(query)}`);
   }
 
   listEvaluations(id: string, query: { sort: EvaluationSort; limit: number; offset: number }) {
-    return this.request<Page<Evaluation>>(
+    return this.request<EvaluationPage>(
       "GET",
       `/campaigns/${encodeURIComponent(id)}/evaluations${queryString(query)}`,
     );
@@ -77,8 +78,8 @@ export class ApiClient {
     }
   }
 
-  async paretoFront(id: string): Promise<ParetoPoint[]> {
-    const front = await this.request<{ items: ParetoPoint[] }>(
+  async paretoFront(id: string): Promise<ParetoFront["items"]> {
+    const front = await this.request<ParetoFront>(
       "GET",
       `/campaigns/${encodeURIComponent(id)}/pareto-front`,
     );

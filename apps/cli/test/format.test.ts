@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { Campaign } from "../src/api-types.ts";
+import type { CampaignResponse as Campaign } from "@nasvae/contracts";
 import { csvField, toCsv } from "../src/format/csv.ts";
 import { clock, progressBar, progressLine, progressSummary } from "../src/format/progress.ts";
 import { formatTable, truncate } from "../src/format/table.ts";
@@ -73,12 +73,15 @@ function campaign(overrides: Partial<Campaign> = {}): Campaign {
     seed: 1,
     progress: { evaluations: 40, budget: 100, pending: 10, failed: 0, cached: 0, rounds: 4 },
     best: {
+      architectureId: "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
       architecture: "|a~0|",
       validationAccuracy: 91.3412,
       testAccuracy: 93.851,
       flops: 1e8,
       params: 1e6,
+      graph: null,
     },
+    model: null,
     error: null,
     createdAt: "2026-01-01T00:00:00.000Z",
     startedAt: null,

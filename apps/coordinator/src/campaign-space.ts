@@ -1,4 +1,5 @@
-import { type EvaluatorSpec, evaluatorDomain, validateEvaluatorSpec } from "@nasvae/evaluators";
+import { type EvaluatorSpec, validateEvaluatorSpec } from "@nasvae/contracts";
+import { evaluatorDomain } from "@nasvae/evaluators";
 import { getSearchSpace, restrictToDomain, type SearchSpace } from "@nasvae/search-space";
 
 /** The space a campaign's strategy searches, and the cells its evaluator can score. */

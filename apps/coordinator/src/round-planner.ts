@@ -1,4 +1,5 @@
 import type { Logger } from "@nasvae/config";
+import type { StrategySpec } from "@nasvae/contracts";
 import {
   type Campaign,
   closeRound,
@@ -18,7 +19,6 @@ import {
   evaluationsLeft,
   type Observation,
   proposeRound,
-  type StrategySpec,
 } from "@nasvae/strategies";
 import { campaignSpace, outsideDomain } from "./campaign-space.ts";
 import type { CoordinatorMetrics } from "./metrics.ts";

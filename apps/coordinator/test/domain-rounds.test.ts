@@ -2,13 +2,15 @@
 // the space restricted to the table's cells (the evaluator's domain), and a candidate outside it
 // is never enqueued. Processors called in-process on the real Postgres and Redis; evaluations
 // are the real table evaluator's.
+
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createLogger } from "@nasvae/config";
 import { recordEvaluation } from "@nasvae/db";
 import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
-import { createEvaluator, evaluatorDomain, evaluatorFingerprint } from "@nasvae/evaluators";
+import { evaluatorDomain, evaluatorFingerprint } from "@nasvae/evaluators";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
+import { createEvaluator } from "@nasvae/train-evaluator";
 import type { Job } from "bullmq";
 import { campaignSpace, outsideDomain } from "../src/campaign-space.ts";
 import { Coordinator } from "../src/coordinator.ts";

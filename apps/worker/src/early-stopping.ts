@@ -1,7 +1,6 @@
 // Median stopping of hopeless training runs (docs/training.md): a run is compared with the
 // other runs of the same evaluator (same fingerprint) at the same epoch, from the learning
 // curves in Postgres.
-import type { MedianStoppingRule } from "@nasvae/evaluators";
 
 /** What the rule decided after one epoch, and why (logged). */
 export interface StoppingDecision {
@@ -38,3 +37,5 @@ export function median(values: readonly number[]): number {
   const upper = sorted[mid] as number;
   return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] as number) + upper) / 2;
 }
+
+import type { MedianStoppingRule } from "@nasvae/contracts";

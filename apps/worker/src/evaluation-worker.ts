@@ -1,6 +1,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "@nasvae/config";
+import { type EvaluatorSpec, validateEvaluatorSpec } from "@nasvae/contracts";
 import {
   type AdmittedEvaluationInput,
   cancelPendingTrial,
@@ -16,11 +17,7 @@ import {
   recordAdmittedEvaluations,
   recordEvaluations,
 } from "@nasvae/db";
-import {
-  type EvaluatorSpec,
-  isPermanentEvaluationError,
-  validateEvaluatorSpec,
-} from "@nasvae/evaluators";
+import { isPermanentEvaluationError } from "@nasvae/evaluators";
 import { evaluateJob, jobLogBindings, parsePayload, queueNames } from "@nasvae/jobs";
 import type { Readiness } from "@nasvae/metrics";
 import { type Job, UnrecoverableError, Worker } from "bullmq";

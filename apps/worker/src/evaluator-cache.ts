@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { createEvaluator, type Evaluator, type EvaluatorSpec } from "@nasvae/evaluators";
+import type { EvaluatorSpec } from "@nasvae/contracts";
+import type { Evaluator } from "@nasvae/evaluators";
+import { createEvaluator } from "@nasvae/train-evaluator";
 
 export interface EvaluatorCacheOptions {
   /**

@@ -2,19 +2,16 @@
 // written to the learning curve, the job's progress is updated, a line is logged, and the run is
 // told to stop if its campaign was cancelled meanwhile or the early-stopping rule finds it
 // hopeless.
+
 import type { Logger } from "@nasvae/config";
+import type { MedianStoppingRule } from "@nasvae/contracts";
 import {
   campaignStatus,
   type Database,
   findPeerValidationAccuracies,
   recordEpoch,
 } from "@nasvae/db";
-import type {
-  EpochProgress,
-  EvaluationCheckpoints,
-  EvaluationContext,
-  MedianStoppingRule,
-} from "@nasvae/evaluators";
+import type { EpochProgress, EvaluationCheckpoints, EvaluationContext } from "@nasvae/evaluators";
 import { medianStoppingDecision } from "./early-stopping.ts";
 
 /** What `job.updateProgress` is given after every epoch. */

@@ -1,12 +1,14 @@
 // A worker whose tensor backend runs out of memory (docs/training.md, "Memory"): the job that hit
 // it fails (an attempt spent, so it is retried elsewhere), the worker takes no other job, says
 // not ready, and asks its process to exit so that it is replaced.
+
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createLogger } from "@nasvae/config";
+import { validateEvaluatorSpec } from "@nasvae/contracts";
 import { createRound } from "@nasvae/db";
 import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
-import { type Evaluator, evaluatorFingerprint, validateEvaluatorSpec } from "@nasvae/evaluators";
+import { type Evaluator, evaluatorFingerprint } from "@nasvae/evaluators";
 import { evaluateJob } from "@nasvae/jobs";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
 import { nasBench201SearchSpace as space } from "@nasvae/search-space";

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { createLogger } from "@nasvae/config";
+import type { MedianStoppingRule } from "@nasvae/contracts";
 import { findLearningCurve, findPeerValidationAccuracies } from "@nasvae/db";
 import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
-import type { EpochProgress, MedianStoppingRule } from "@nasvae/evaluators";
+import type { EpochProgress } from "@nasvae/evaluators";
 import { median, medianStoppingDecision } from "../src/early-stopping.ts";
 import { type TrainingJobProgress, TrainingProgress } from "../src/training-progress.ts";
 

@@ -1,18 +1,14 @@
 // The worker on enas-macro-6 cells, through BullMQ on the real Redis and Postgres: the
 // enas-6-table evaluator's result is recorded with no test accuracy; a cell outside the table, or
 // an evaluator that cannot score the job's space, fails the job at once, saying why.
+
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createLogger } from "@nasvae/config";
+import { type EvaluatorSpec, validateEvaluatorSpec } from "@nasvae/contracts";
 import { createRound } from "@nasvae/db";
 import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
-import {
-  DEFAULT_ENAS6_TABLE_PATH,
-  type EvaluatorSpec,
-  evaluatorFingerprint,
-  loadEnas6Table,
-  validateEvaluatorSpec,
-} from "@nasvae/evaluators";
+import { DEFAULT_ENAS6_TABLE_PATH, evaluatorFingerprint, loadEnas6Table } from "@nasvae/evaluators";
 import { evaluateJob } from "@nasvae/jobs";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
 import { enasNetworkCost, enasSearchSpace as space } from "@nasvae/search-space";

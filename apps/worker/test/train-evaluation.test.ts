@@ -1,18 +1,21 @@
 // The worker with a `train` evaluator (docs/training.md): a campaign cancelled while a network
 // trains stops it at the next epoch boundary, and nothing is recorded for it; a re-delivered job
 // resumes from its trial's checkpoint, which is deleted once the evaluation ends.
+
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createLogger } from "@nasvae/config";
+import { validateEvaluatorSpec } from "@nasvae/contracts";
 import { cancelCampaign, createRound } from "@nasvae/db";
 import { createTestDatabase, type TestDatabase } from "@nasvae/db/testing";
-import { createEvaluator, evaluatorFingerprint, validateEvaluatorSpec } from "@nasvae/evaluators";
+import { evaluatorFingerprint } from "@nasvae/evaluators";
 import { evaluateJob } from "@nasvae/jobs";
 import { createTestQueues, type TestQueues } from "@nasvae/jobs/testing";
 import { nasBench201SearchSpace as space } from "@nasvae/search-space";
+import { createEvaluator } from "@nasvae/train-evaluator";
 import type { QueueEvents } from "bullmq";
 import { EvaluationWorker } from "../src/evaluation-worker.ts";
 

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { DATASET_NAMES, type DatasetName } from "@nasvae/contracts";
 import { CIFAR10, CIFAR100, type CifarFormat, totalRecords } from "./cifar-format.ts";
 import { checkCifarFiles, readCifar } from "./cifar-reader.ts";
 import type { DatasetInfo, ImageDataset } from "./dataset.ts";
@@ -12,10 +13,9 @@ import {
 } from "./fashion-mnist-reader.ts";
 import { generateSyntheticShapes, SYNTHETIC_SHAPES } from "./synthetic-shapes.ts";
 
-/** Every dataset a train evaluation can name; the generated one first (it is always there). */
-export const DATASET_NAMES = ["synthetic-shapes", "cifar10", "cifar100", "fashion-mnist"] as const;
-
-export type DatasetName = (typeof DATASET_NAMES)[number];
+// Every dataset a train evaluation can name (@nasvae/contracts); the generated one first (it is
+// always there).
+export { DATASET_NAMES, type DatasetName };
 
 export function isDatasetName(name: unknown): name is DatasetName {
   return (DATASET_NAMES as readonly unknown[]).includes(name);

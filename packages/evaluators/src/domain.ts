@@ -1,6 +1,6 @@
+import { type EvaluatorKind, type EvaluatorSpec, validateEvaluatorSpec } from "@nasvae/contracts";
 import { loadEnas6Table } from "./enas-6/table.ts";
 import type { EvaluatorOptions } from "./options.ts";
-import { type EvaluatorKind, type EvaluatorSpec, validateEvaluatorSpec } from "./spec.ts";
 
 /**
  * The architecture strings an evaluator can score, when that is not its whole search space: the

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
+import { type EvaluatorSpec, validateEvaluatorSpec } from "@nasvae/contracts";
 import { canonicalJson } from "./canonical-json.ts";
 import { enas6TableSha256 } from "./enas-6/table.ts";
 import { nasBench201DataVersion } from "./nas-bench-201/data-version.ts";
 import type { EvaluatorOptions } from "./options.ts";
-import { type EvaluatorSpec, validateEvaluatorSpec } from "./spec.ts";
 import { TRAINER_VERSION } from "./train/trainer-version.ts";
 
 /**

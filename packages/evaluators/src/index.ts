@@ -1,12 +1,8 @@
-/** The datasets a train spec may name (@nasvae/datasets). */
-export { DATASET_NAMES as TRAIN_DATASETS } from "@nasvae/datasets";
+// @nasvae/evaluators: scoring an architecture without TensorFlow.js: the tabular evaluators
+// (NAS-Bench-201, ENAS-6) and their tables, evaluator fingerprints, domains and the train spec's
+// memory estimate. The specs themselves are in @nasvae/contracts; the train evaluator, which
+// trains with TensorFlow.js, and createEvaluator are in @nasvae/train-evaluator.
 export { canonicalJson } from "./canonical-json.ts";
-export {
-  EVALUATOR_SEARCH_SPACES,
-  evaluatorKindsFor,
-  searchSpaceMismatch,
-} from "./compatibility.ts";
-export { createEvaluator } from "./create-evaluator.ts";
 export { evaluatorDomain, evaluatorKindDomain } from "./domain.ts";
 export {
   DEFAULT_ENAS6_TABLE_PATH,
@@ -36,11 +32,8 @@ export {
 } from "./fingerprint.ts";
 export { nasBench201DataVersion } from "./nas-bench-201/data-version.ts";
 export {
-  isNb201Dataset,
   NB201_DATASET_INFO,
-  NB201_DATASETS,
   type Nb201AccuracyTable,
-  type Nb201Dataset,
   type Nb201DatasetInfo,
   nb201ColumnSource,
 } from "./nas-bench-201/datasets.ts";
@@ -72,32 +65,8 @@ export {
 export type { EvaluatorOptions } from "./options.ts";
 export { isPermanentEvaluationError } from "./permanent-error.ts";
 export {
-  type Enas6TableEvaluatorSpec,
-  EVALUATOR_KINDS,
-  type EvaluatorKind,
-  type EvaluatorSpec,
-  EvaluatorSpecError,
-  type NasBench201EvaluatorSpec,
-  validateEvaluatorSpec,
-} from "./spec.ts";
-export {
-  type TrainEvaluationResult,
-  TrainEvaluator,
-  type TrainMetrics,
-} from "./train/train-evaluator.ts";
-export {
-  DEFAULT_TRAIN_MEMORY_LIMIT_MB,
   trainMemoryProblem,
   trainSpecMemory,
 } from "./train/train-memory.ts";
-export {
-  DEFAULT_MIN_PEERS,
-  type MedianStoppingRule,
-  TRAIN_OPTIMIZERS,
-  TRAIN_SPEC_DEFAULTS,
-  TRAIN_SPEC_LIMITS,
-  type TrainEvaluatorSpec,
-  validateTrainSpec,
-} from "./train/train-spec.ts";
 export { TRAINER_VERSION } from "./train/trainer-version.ts";
 export { UnscorableArchitectureError } from "./unscorable-architecture.ts";

@@ -1,5 +1,5 @@
+import { EvaluatorSpecError } from "@nasvae/contracts";
 import { DatasetUnavailableError } from "@nasvae/datasets";
-import { EvaluatorSpecError } from "./spec-error.ts";
 import { UnscorableArchitectureError } from "./unscorable-architecture.ts";
 
 /**

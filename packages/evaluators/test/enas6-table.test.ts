@@ -1,20 +1,22 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import { enasNetworkCost, enasSearchSpace } from "@nasvae/search-space";
 import {
-  createEvaluator,
+  EvaluatorSpecError,
+  evaluatorKindsFor,
+  searchSpaceMismatch,
+  validateEvaluatorSpec,
+} from "@nasvae/contracts";
+import { enasNetworkCost, enasSearchSpace } from "@nasvae/search-space";
+import { createEvaluator } from "@nasvae/train-evaluator";
+import {
   DEFAULT_ENAS6_TABLE_PATH,
   Enas6TabularEvaluator,
-  EvaluatorSpecError,
   evaluatorDomain,
   evaluatorFingerprint,
   evaluatorFingerprintPayload,
-  evaluatorKindsFor,
   isPermanentEvaluationError,
   loadEnas6Table,
-  searchSpaceMismatch,
-  validateEvaluatorSpec,
 } from "../src/index.ts";
 import { writeTempTable } from "./temp-table.ts";
 

@@ -1,12 +1,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import {
-  createEvaluator,
-  DEFAULT_NB201_TABLE_PATH,
-  NasBench201TabularEvaluator,
-  type Nb201Dataset,
-} from "../src/index.ts";
+import type { Nb201Dataset } from "@nasvae/contracts";
+import { createEvaluator } from "@nasvae/train-evaluator";
+import { DEFAULT_NB201_TABLE_PATH, NasBench201TabularEvaluator } from "../src/index.ts";
 import { writeTempTable } from "./temp-table.ts";
 
 const BEST_CIFAR10 = // index 6111

@@ -3,16 +3,18 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import {
-  canonicalJson,
-  DEFAULT_NB201_TABLE_PATH,
   EVALUATOR_KINDS,
   type EvaluatorSpec,
   EvaluatorSpecError,
+  NB201_DATASETS,
+  validateEvaluatorSpec,
+} from "@nasvae/contracts";
+import {
+  canonicalJson,
+  DEFAULT_NB201_TABLE_PATH,
   evaluatorFingerprint,
   evaluatorFingerprintPayload,
-  NB201_DATASETS,
   nb201XValidTablePath,
-  validateEvaluatorSpec,
 } from "../src/index.ts";
 import { writeTempTable } from "./temp-table.ts";
 

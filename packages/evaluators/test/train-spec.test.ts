@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { EvaluatorSpecError, TRAIN_SPEC_DEFAULTS, validateEvaluatorSpec } from "@nasvae/contracts";
 import {
-  EvaluatorSpecError,
   evaluatorFingerprint,
   evaluatorFingerprintPayload,
-  TRAIN_SPEC_DEFAULTS,
   TRAINER_VERSION,
-  validateEvaluatorSpec,
 } from "../src/index.ts";
 
 const minimal = { kind: "train", dataset: "synthetic-shapes" };

@@ -82,6 +82,34 @@ export {
 } from "./nas-bench-201/operations.ts";
 export { sampleCell } from "./nas-bench-201/sampling.ts";
 export { NB201_SEARCH_SPACE_ID, nasBench201SearchSpace } from "./nas-bench-201/search-space.ts";
+export {
+  ENAS_REDUCTION_LAYERS,
+  type EnasOperationShape,
+  enasLayerNames,
+  enasNetworkInventory,
+  enasOperationShape,
+  skipCount,
+} from "./network/enas-inventory.ts";
+export {
+  type BatchNormLayerSpec,
+  type ConvLayerSpec,
+  convKernel,
+  type DenseLayerSpec,
+  type DepthwiseConvLayerSpec,
+  type LayerSpec,
+  layerNames,
+  networkInventory,
+  stageGeometry,
+} from "./network/inventory.ts";
+export {
+  ACTIVATION_COPIES,
+  enasTrainingMemory,
+  inventoryMemory,
+  type MemoryRecipe,
+  nb201TrainingMemory,
+  type TrainingMemoryEstimate,
+} from "./network/memory.ts";
+export type { EnasNetworkShape, ImageShape, NetworkShape } from "./network/shapes.ts";
 export { createRandom, Mulberry32, type Random } from "./random.ts";
 export {
   cellGraph,

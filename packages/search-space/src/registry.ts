@@ -1,17 +1,16 @@
+import { SEARCH_SPACE_IDS, type SearchSpaceId } from "@nasvae/contracts";
 import type { CellGraph } from "./cell-graph.ts";
 import { ENAS_SEARCH_SPACE_ID, enasSearchSpace } from "./enas-macro-6/search-space.ts";
 import { NB201_SEARCH_SPACE_ID, nasBench201SearchSpace } from "./nas-bench-201/search-space.ts";
 import type { SearchSpace } from "./search-space.ts";
 
-/** Every search space the system knows, keyed by id. */
+/** Every search space the system knows, keyed by id: one for each id of @nasvae/contracts. */
 export const searchSpaces = {
   [NB201_SEARCH_SPACE_ID]: nasBench201SearchSpace,
   [ENAS_SEARCH_SPACE_ID]: enasSearchSpace,
-} as const;
+} as const satisfies Record<SearchSpaceId, unknown>;
 
-export type SearchSpaceId = keyof typeof searchSpaces;
-
-export const SEARCH_SPACE_IDS = Object.keys(searchSpaces) as readonly SearchSpaceId[];
+export { SEARCH_SPACE_IDS, type SearchSpaceId };
 
 export function isSearchSpaceId(value: string): value is SearchSpaceId {
   return Object.hasOwn(searchSpaces, value);

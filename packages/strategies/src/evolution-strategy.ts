@@ -1,8 +1,7 @@
+import { EVOLUTION_DEFAULTS } from "@nasvae/contracts";
 import type { Random } from "@nasvae/search-space";
-import Type from "typebox";
 import type {
   AnySearchSpace,
-  Candidate,
   Observation,
   Proposal,
   ProposeRequest,
@@ -27,30 +26,6 @@ export interface EvolutionOptions {
    */
   readonly sampleSize?: number;
 }
-
-export const EVOLUTION_DEFAULTS = { populationSize: 20, sampleSize: 5 } as const;
-
-/** The "evolution" strategy spec (bounds are those the constructor enforces). */
-export const EvolutionSpecSchema = Type.Object(
-  {
-    kind: Type.Literal("evolution"),
-    populationSize: Type.Optional(
-      Type.Integer({
-        minimum: 2,
-        maximum: 1000,
-        description: `population size P, default ${EVOLUTION_DEFAULTS.populationSize}`,
-      }),
-    ),
-    sampleSize: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: 1000,
-        description: `tournament size S, default ${EVOLUTION_DEFAULTS.sampleSize}`,
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
 
 function checkOption(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {

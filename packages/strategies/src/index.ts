@@ -1,29 +1,11 @@
-export {
-  createStrategy,
-  discriminatedUnion,
-  STRATEGY_KINDS,
-  type StrategySpec,
-  StrategySpecSchema,
-} from "./create-strategy.ts";
-export {
-  EVOLUTION_DEFAULTS,
-  type EvolutionOptions,
-  EvolutionSpecSchema,
-  EvolutionStrategy,
-} from "./evolution-strategy.ts";
+export { createStrategy } from "./create-strategy.ts";
+export { type EvolutionOptions, EvolutionStrategy } from "./evolution-strategy.ts";
 export { type SpaceGraphs, spaceGraphs } from "./graph-space-of.ts";
-export {
-  GRAPH_VAE_DEFAULTS,
-  type GraphVaeSpec,
-  GraphVaeSpecSchema,
-  GraphVaeStrategy,
-} from "./graph-vae-strategy.ts";
-export { LocalSearchSpecSchema, LocalSearchStrategy } from "./local-search-strategy.ts";
+export { GraphVaeStrategy } from "./graph-vae-strategy.ts";
+export { LocalSearchStrategy } from "./local-search-strategy.ts";
 export {
   crowdingDistances,
-  NSGA2_DEFAULTS,
   type Nsga2Options,
-  Nsga2SpecSchema,
   Nsga2Strategy,
   nonDominatedSort,
   type RankedMember,

@@ -1,5 +1,4 @@
 import type { Random } from "@nasvae/search-space";
-import Type from "typebox";
 import type {
   AnySearchSpace,
   Candidate,
@@ -9,12 +8,6 @@ import type {
   Strategy,
 } from "./strategy.ts";
 import { sampleUnseen, takeUnseen } from "./unseen-sampler.ts";
-
-/** The "local-search" strategy spec: it has no settings. */
-export const LocalSearchSpecSchema = Type.Object(
-  { kind: Type.Literal("local-search") },
-  { additionalProperties: false },
-);
 
 type Scored = Observation & { validationAccuracy: number };
 

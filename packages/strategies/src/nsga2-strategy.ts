@@ -1,9 +1,8 @@
+import { NSGA2_DEFAULTS } from "@nasvae/contracts";
 import type { Random } from "@nasvae/search-space";
-import Type from "typebox";
 import { type AccuracyFlopsPoint, dominates } from "./pareto.ts";
 import type {
   AnySearchSpace,
-  Candidate,
   Observation,
   Proposal,
   ProposeRequest,
@@ -26,23 +25,6 @@ export interface Nsga2Options {
    */
   readonly populationSize?: number;
 }
-
-export const NSGA2_DEFAULTS = { populationSize: 20 } as const;
-
-/** The "nsga2" strategy spec (bounds are those the constructor enforces). */
-export const Nsga2SpecSchema = Type.Object(
-  {
-    kind: Type.Literal("nsga2"),
-    populationSize: Type.Optional(
-      Type.Integer({
-        minimum: 2,
-        maximum: 10000,
-        description: `population size N, default ${NSGA2_DEFAULTS.populationSize}`,
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
 
 /**
  * Non-dominated sorting (Deb et al. 2002): front 0 holds the points no point dominates, front k

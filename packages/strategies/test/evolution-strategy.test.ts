@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { STRATEGY_KINDS, type StrategySpec, StrategySpecSchema } from "@nasvae/contracts";
 import { loadNasBench201Table } from "@nasvae/evaluators";
 import {
   createRandom,
@@ -14,9 +15,6 @@ import {
   EvolutionStrategy,
   type Observation,
   RandomStrategy,
-  STRATEGY_KINDS,
-  type StrategySpec,
-  StrategySpecSchema,
 } from "../src/index.ts";
 
 /** Number of edges on which two architectures differ. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { GRAPH_VAE_DEFAULTS, GraphVaeSpecSchema } from "@nasvae/contracts";
 import { loadNasBench201Table } from "@nasvae/evaluators";
 import { decodeSnapshot, GraphVaeSession, tf } from "@nasvae/graph-vae";
 import {
@@ -12,8 +13,6 @@ import Value from "typebox/value";
 import {
   type AnySearchSpace,
   createStrategy,
-  GRAPH_VAE_DEFAULTS,
-  GraphVaeSpecSchema,
   type Observation,
   RandomStrategy,
   spaceGraphs,

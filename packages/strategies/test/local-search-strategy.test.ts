@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { StrategySpecSchema } from "@nasvae/contracts";
 import {
   createRandom,
   restrictToDomain,
@@ -12,7 +13,6 @@ import {
   LocalSearchStrategy,
   type Observation,
   RandomStrategy,
-  StrategySpecSchema,
 } from "../src/index.ts";
 
 /** `n` random distinct architectures, completed with a made-up accuracy, in proposal order. */

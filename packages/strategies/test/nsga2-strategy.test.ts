@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { type StrategySpec, StrategySpecSchema } from "@nasvae/contracts";
 import { loadNasBench201Table } from "@nasvae/evaluators";
 import {
   createRandom,
@@ -18,8 +19,6 @@ import {
   nonDominatedSort,
   type Observation,
   RandomStrategy,
-  type StrategySpec,
-  StrategySpecSchema,
   selectPopulation,
 } from "../src/index.ts";
 

@@ -1,5 +1,5 @@
+import type { LayerSpec } from "@nasvae/search-space";
 import * as tf from "@tensorflow/tfjs";
-import type { LayerSpec } from "./inventory.ts";
 import type { TrainableNetwork } from "./trainable-network.ts";
 
 /*

@@ -1,12 +1,13 @@
-import { ENAS_LAYER_COUNT, type EnasCell } from "@nasvae/search-space";
-import * as tf from "@tensorflow/tfjs";
+import type { LayerSpec } from "@nasvae/search-space";
 import {
+  ENAS_LAYER_COUNT,
   ENAS_REDUCTION_LAYERS,
+  type EnasCell,
   enasNetworkInventory,
   enasOperationShape,
   enasLayerNames as names,
-} from "./enas-inventory.ts";
-import type { LayerSpec } from "./inventory.ts";
+} from "@nasvae/search-space";
+import * as tf from "@tensorflow/tfjs";
 import { LayerParameters, type LayerPass } from "./layer-parameters.ts";
 import * as ops from "./ops.ts";
 import type {

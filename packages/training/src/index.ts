@@ -1,4 +1,16 @@
 // The backend's one setting a deployment chooses (a worker's NASVAE_WASM_THREADS).
+
+export {
+  type BatchNormLayerSpec,
+  type ConvLayerSpec,
+  type DenseLayerSpec,
+  type DepthwiseConvLayerSpec,
+  ENAS_REDUCTION_LAYERS,
+  enasLayerNames,
+  enasNetworkInventory,
+  type LayerSpec,
+  networkInventory,
+} from "@nasvae/search-space";
 export { setWasmThreads } from "@nasvae/tf-backend";
 export { Adam, type AdamOptions } from "./adam.ts";
 export {
@@ -18,21 +30,8 @@ export {
   type Normalization,
   shuffledIndices,
 } from "./data.ts";
-export {
-  ENAS_REDUCTION_LAYERS,
-  enasLayerNames,
-  enasNetworkInventory,
-} from "./enas-inventory.ts";
 export { EnasNetwork, type EnasNetworkOptions } from "./enas-network.ts";
 export { type Evaluation, evaluate } from "./evaluate.ts";
-export {
-  type BatchNormLayerSpec,
-  type ConvLayerSpec,
-  type DenseLayerSpec,
-  type DepthwiseConvLayerSpec,
-  type LayerSpec,
-  networkInventory,
-} from "./inventory.ts";
 export { type LatencyOptions, measureLatency } from "./latency.ts";
 export { type CellLiveness, cellLiveness } from "./liveness.ts";
 export {

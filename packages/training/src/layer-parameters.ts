@@ -1,12 +1,12 @@
-import * as tf from "@tensorflow/tfjs";
-import { constant, SeededInitializer } from "./initializers.ts";
 import type {
   BatchNormLayerSpec,
   ConvLayerSpec,
   DenseLayerSpec,
   DepthwiseConvLayerSpec,
   LayerSpec,
-} from "./inventory.ts";
+} from "@nasvae/search-space";
+import * as tf from "@tensorflow/tfjs";
+import { constant, SeededInitializer } from "./initializers.ts";
 import * as ops from "./ops.ts";
 import type { LayerTrace, NamedVariable, TrainableParameter } from "./trainable-network.ts";
 import { variable } from "./variables.ts";

@@ -1,6 +1,13 @@
-import { NB201_EDGES, NB201_NODE_COUNT, type Nb201Cell } from "@nasvae/search-space";
+import {
+  convKernel,
+  type LayerSpec,
+  layerNames,
+  NB201_EDGES,
+  NB201_NODE_COUNT,
+  type Nb201Cell,
+  networkInventory,
+} from "@nasvae/search-space";
 import * as tf from "@tensorflow/tfjs";
-import { convKernel, type LayerSpec, layerNames, networkInventory } from "./inventory.ts";
 import { LayerParameters, type LayerPass } from "./layer-parameters.ts";
 import { type CellLiveness, cellLiveness } from "./liveness.ts";
 import * as ops from "./ops.ts";

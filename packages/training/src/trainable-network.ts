@@ -1,5 +1,5 @@
+import type { LayerSpec } from "@nasvae/search-space";
 import type * as tf from "@tensorflow/tfjs";
-import type { LayerSpec } from "./inventory.ts";
 import type { ImageShape } from "./types.ts";
 
 /** A trainable variable; `decay` says whether weight decay applies (conv and dense weights). */

@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { allCells, networkCost, networkLayers, parseArchString } from "@nasvae/search-space";
+import {
+  allCells,
+  networkCost,
+  networkInventory,
+  networkLayers,
+  parseArchString,
+} from "@nasvae/search-space";
 import { ensureBackend, tf } from "@nasvae/tf-backend";
 import { inventoryCost, layerCost, measuredCost } from "../src/cost.ts";
-import { networkInventory } from "../src/inventory.ts";
 import { Nb201Network } from "../src/network.ts";
 import type { NetworkShape } from "../src/types.ts";
 

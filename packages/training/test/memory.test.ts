@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseArchString, parseEnasArchString } from "@nasvae/search-space";
+import {
+  enasNetworkInventory,
+  enasTrainingMemory,
+  inventoryMemory,
+  nb201TrainingMemory,
+  networkInventory,
+  parseArchString,
+  parseEnasArchString,
+} from "@nasvae/search-space";
 import { ensureBackend, tf } from "@nasvae/tf-backend";
-import { enasNetworkInventory } from "../src/enas-inventory.ts";
-import { networkInventory } from "../src/inventory.ts";
-import { enasTrainingMemory, inventoryMemory, nb201TrainingMemory } from "../src/memory.ts";
 import { trainCell } from "../src/train.ts";
 import type { TrainingRecipe } from "../src/types.ts";
 import { syntheticDataset } from "./synthetic.ts";

@@ -1,10 +1,9 @@
+import { ArchitectureParams, ArchitectureResponse, ErrorResponse } from "@nasvae/contracts";
 import { findArchitectureDetail, type LearningCurvePoint } from "@nasvae/db";
 import { cellGraph } from "@nasvae/search-space";
 import type { FastifyPluginAsync } from "fastify";
 import type { Static } from "typebox";
 import { isUuid } from "../ids.ts";
-import { ArchitectureParams, ArchitectureResponse } from "../schemas/architecture.ts";
-import { ErrorResponse } from "../schemas/campaign.ts";
 
 function curvePoint(point: LearningCurvePoint) {
   return {

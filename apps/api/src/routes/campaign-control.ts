@@ -1,3 +1,4 @@
+import { CampaignParams, CampaignResponse, ErrorResponse } from "@nasvae/contracts";
 import {
   type Campaign,
   CONTROL_FROM,
@@ -20,7 +21,6 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync } from "fas
 import type { Static } from "typebox";
 import { campaignView } from "../campaign-view.ts";
 import { isUuid } from "../ids.ts";
-import { CampaignParams, CampaignResponse, ErrorResponse } from "../schemas/campaign.ts";
 
 export interface CampaignControlOptions {
   redisUrl: string;

@@ -1,30 +1,4 @@
 import {
-  type CampaignQuota,
-  createCampaignWithinQuota,
-  deleteCampaign,
-  findCampaign,
-  findParetoFront,
-  listCampaigns,
-  listCompletedTrials,
-} from "@nasvae/db";
-import {
-  type EvaluatorSpec,
-  EvaluatorSpecError,
-  evaluatorFingerprint,
-  validateEvaluatorSpec,
-} from "@nasvae/evaluators";
-import { redisAddress, startCampaignJob } from "@nasvae/jobs";
-import type { FastifyPluginAsync } from "fastify";
-import type { Static } from "typebox";
-import { CampaignSettingError, checkCampaignSettings } from "../campaign-domain.ts";
-import {
-  architectureResult,
-  campaignView,
-  campaignViews,
-  newCampaignView,
-} from "../campaign-view.ts";
-import { isUuid } from "../ids.ts";
-import {
   CampaignListQuery,
   CampaignPage,
   CampaignParams,
@@ -36,8 +10,32 @@ import {
   ErrorResponse,
   EvaluationPage,
   EvaluationQuery,
+  type EvaluatorSpec,
+  EvaluatorSpecError,
   ParetoFront,
-} from "../schemas/campaign.ts";
+  validateEvaluatorSpec,
+} from "@nasvae/contracts";
+import {
+  type CampaignQuota,
+  createCampaignWithinQuota,
+  deleteCampaign,
+  findCampaign,
+  findParetoFront,
+  listCampaigns,
+  listCompletedTrials,
+} from "@nasvae/db";
+import { evaluatorFingerprint } from "@nasvae/evaluators";
+import { redisAddress, startCampaignJob } from "@nasvae/jobs";
+import type { FastifyPluginAsync } from "fastify";
+import type { Static } from "typebox";
+import { CampaignSettingError, checkCampaignSettings } from "../campaign-domain.ts";
+import {
+  architectureResult,
+  campaignView,
+  campaignViews,
+  newCampaignView,
+} from "../campaign-view.ts";
+import { isUuid } from "../ids.ts";
 
 export interface CampaignRoutesOptions {
   maxBudget: number;

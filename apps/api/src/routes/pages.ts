@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
+import { ErrorResponse } from "@nasvae/contracts";
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import Type, { type Static } from "typebox";
-import { ErrorResponse } from "../schemas/campaign.ts";
 
 const UI_DIR = new URL("../ui/", import.meta.url);
 

@@ -1,10 +1,15 @@
+import {
+  CampaignParams,
+  ErrorResponse,
+  type RoundItem,
+  RoundList,
+  RoundQuery,
+} from "@nasvae/contracts";
 import { findCampaign, listRoundsWithResults, type RoundWithResults } from "@nasvae/db";
 import type { FastifyPluginAsync } from "fastify";
 import type { Static } from "typebox";
 import { isUuid } from "../ids.ts";
 import { publicError } from "../public-error.ts";
-import { CampaignParams, ErrorResponse } from "../schemas/campaign.ts";
-import { type RoundItem, RoundList, RoundQuery } from "../schemas/rounds.ts";
 
 function notFound(id: string): Error {
   return Object.assign(new Error(`campaign ${id} not found`), { statusCode: 404 });

@@ -1,3 +1,4 @@
+import { type SearchSpaceInfo, SearchSpaceList } from "@nasvae/contracts";
 import {
   createRandom,
   getSearchSpace,
@@ -6,7 +7,6 @@ import {
 } from "@nasvae/search-space";
 import type { FastifyPluginAsync } from "fastify";
 import { evaluatorsOf, spaceClasses } from "../campaign-domain.ts";
-import { type SearchSpaceInfo, SearchSpaceList } from "../schemas/search-space.ts";
 
 /** The example cell of each space: a fixed sample, so the answer never changes between calls. */
 const EXAMPLE_SEED = 0;

@@ -1,5 +1,7 @@
-import type { Campaign } from "../api-types.ts";
-import { CAMPAIGN_STATUSES } from "../api-types.ts";
+// The statuses alone (not the package's index): the CLI starts without loading TypeBox.
+
+import type { CampaignResponse as Campaign } from "@nasvae/contracts";
+import { CAMPAIGN_STATUSES } from "@nasvae/contracts/campaign-status";
 import { choiceOption, expectPositionals, integerOption, parseCommandLine } from "../args.ts";
 import { apiClient, type Command, println } from "../command.ts";
 import { percent, shortTime } from "../format/numbers.ts";

@@ -1,4 +1,4 @@
-import type { EvaluationSort } from "../api-types.ts";
+import type { EvaluationSort } from "@nasvae/contracts";
 import { choiceOption, expectPositionals, integerOption, parseCommandLine } from "../args.ts";
 import { apiClient, type CliIo, type Command, println } from "../command.ts";
 import {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { CampaignResponse as Campaign } from "@nasvae/contracts";
 import type { ApiClient } from "../api-client.ts";
-import type { Campaign } from "../api-types.ts";
 import { expectPositionals, numberOption, parseCommandLine } from "../args.ts";
 import { apiClient, type CliIo, type Command, println } from "../command.ts";
 import { UsageError } from "../errors.ts";

@@ -1,4 +1,4 @@
-import type { Campaign } from "../api-types.ts";
+import type { CampaignResponse as Campaign } from "@nasvae/contracts";
 import { percentWithUnit } from "./numbers.ts";
 
 /** `[#####.....]`: `done` of `total`, `width` characters between the brackets. */

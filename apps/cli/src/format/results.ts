@@ -1,5 +1,8 @@
 // A campaign's evaluations and Pareto front as a table, CSV or JSON.
-import type { Evaluation, ParetoPoint } from "../api-types.ts";
+import type { EvaluationItem as Evaluation, ParetoFront } from "@nasvae/contracts";
+
+type ParetoPoint = ParetoFront["items"][number];
+
 import { toCsv } from "./csv.ts";
 import { millions, percent } from "./numbers.ts";
 import { type Column, formatTable } from "./table.ts";

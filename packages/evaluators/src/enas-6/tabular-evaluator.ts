@@ -1,3 +1,4 @@
+import type { Enas6TableEvaluatorSpec } from "@nasvae/contracts";
 import {
   ENAS_SEARCH_SPACE_ID,
   type EnasCell,
@@ -7,7 +8,6 @@ import {
 import type { EvaluationResult, Evaluator } from "../evaluator.ts";
 import { evaluatorFingerprint } from "../fingerprint.ts";
 import type { EvaluatorOptions } from "../options.ts";
-import type { Enas6TableEvaluatorSpec } from "../spec.ts";
 import { UnscorableArchitectureError } from "../unscorable-architecture.ts";
 import { type Enas6Split, loadEnas6Table } from "./table.ts";
 

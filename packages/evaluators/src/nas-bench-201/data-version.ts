@@ -1,4 +1,5 @@
-import { NB201_DATASET_INFO, type Nb201Dataset } from "./datasets.ts";
+import type { Nb201Dataset } from "@nasvae/contracts";
+import { NB201_DATASET_INFO } from "./datasets.ts";
 import { nasBench201TableSha256 } from "./table.ts";
 import { nb201XValidTablePath, nb201XValidTableSha256 } from "./x-valid-table.ts";
 

@@ -1,14 +1,6 @@
+import type { Nb201Dataset } from "@nasvae/contracts";
 import type { Nb201NumericColumn } from "./table.ts";
 import { NB201_X_VALID_FILE_NAME, type Nb201XValidColumn } from "./x-valid-table.ts";
-
-/** NAS-Bench-201 datasets, spelled as in the benchmark. */
-export const NB201_DATASETS = ["cifar10", "cifar100", "ImageNet16-120"] as const;
-
-export type Nb201Dataset = (typeof NB201_DATASETS)[number];
-
-export function isNb201Dataset(value: unknown): value is Nb201Dataset {
-  return typeof value === "string" && (NB201_DATASETS as readonly string[]).includes(value);
-}
 
 /** Which table file a dataset's accuracies are read from. */
 export type Nb201AccuracyTable = "nb201" | "nb201_x_valid";

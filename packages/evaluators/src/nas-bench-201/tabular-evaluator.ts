@@ -1,14 +1,14 @@
+import {
+  isNb201Dataset,
+  type NasBench201EvaluatorSpec,
+  NB201_DATASETS,
+  type Nb201Dataset,
+} from "@nasvae/contracts";
 import { formatArchString, networkCost, parseArchString } from "@nasvae/search-space";
 import type { EvaluationResult, Evaluator } from "../evaluator.ts";
 import { evaluatorFingerprint } from "../fingerprint.ts";
 import type { EvaluatorOptions } from "../options.ts";
-import type { NasBench201EvaluatorSpec } from "../spec.ts";
-import {
-  isNb201Dataset,
-  NB201_DATASET_INFO,
-  NB201_DATASETS,
-  type Nb201Dataset,
-} from "./datasets.ts";
+import { NB201_DATASET_INFO } from "./datasets.ts";
 import { loadNasBench201Table } from "./table.ts";
 import { loadNb201XValidTable, nb201XValidTablePath } from "./x-valid-table.ts";
 

@@ -1,23 +1,17 @@
+import { DEFAULT_TRAIN_MEMORY_LIMIT_MB, type TrainEvaluatorSpec } from "@nasvae/contracts";
 import { datasetGeometry } from "@nasvae/datasets";
-import { ENAS_SEARCH_SPACE_ID } from "@nasvae/search-space";
-// The pure estimate only: the API must not load TensorFlow.js to check a spec.
+// The pure estimate (@nasvae/search-space): the API must not load TensorFlow.js to check a spec.
 import {
+  ENAS_SEARCH_SPACE_ID,
   enasTrainingMemory,
   nb201TrainingMemory,
   type TrainingMemoryEstimate,
-} from "@nasvae/training/memory";
-import type { TrainEvaluatorSpec } from "./train-spec.ts";
-
-/**
- * Default of TRAIN_MEMORY_LIMIT_MB: half the WebAssembly backend's 4 GiB heap, so that an
- * estimate that is low by a fair margin still fits (docs/training.md, "Memory").
- */
-export const DEFAULT_TRAIN_MEMORY_LIMIT_MB = 2048;
+} from "@nasvae/search-space";
 
 /**
  * The memory a worker needs to train the spec's network for cells of `searchSpaceId` (the worst
  * cell of the space): parameters, gradients, optimiser slots and activations times the batch
- * (@nasvae/training's memory.ts). The dataset's geometry sizes the network.
+ * (network/memory.ts of @nasvae/search-space). The dataset's geometry sizes the network.
  */
 export function trainSpecMemory(
   spec: TrainEvaluatorSpec,

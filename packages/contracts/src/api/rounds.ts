@@ -1,4 +1,4 @@
-import Type from "typebox";
+import Type, { type Static } from "typebox";
 
 const Timestamp = Type.String({ format: "date-time" });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
@@ -73,7 +73,10 @@ export const RoundItem = Type.Object({
   trials: Type.Array(RoundTrial),
 });
 
+export type RoundItem = Static<typeof RoundItem>;
+
 export const RoundList = Type.Object({ items: Type.Array(RoundItem) });
+export type RoundList = Static<typeof RoundList>;
 
 export const RoundQuery = Type.Object(
   {

@@ -1,10 +1,16 @@
-import { searchSpaceMismatch } from "./compatibility.ts";
-import { Enas6TabularEvaluator } from "./enas-6/tabular-evaluator.ts";
-import type { Evaluator } from "./evaluator.ts";
-import { NasBench201TabularEvaluator } from "./nas-bench-201/tabular-evaluator.ts";
-import type { EvaluatorOptions } from "./options.ts";
-import { type EvaluatorSpec, EvaluatorSpecError, validateEvaluatorSpec } from "./spec.ts";
-import { TrainEvaluator } from "./train/train-evaluator.ts";
+import {
+  type EvaluatorSpec,
+  EvaluatorSpecError,
+  searchSpaceMismatch,
+  validateEvaluatorSpec,
+} from "@nasvae/contracts";
+import {
+  Enas6TabularEvaluator,
+  type Evaluator,
+  type EvaluatorOptions,
+  NasBench201TabularEvaluator,
+} from "@nasvae/evaluators";
+import { TrainEvaluator } from "./train-evaluator.ts";
 
 /**
  * Builds the evaluator for a spec (validated first); callers only see the Evaluator interface.

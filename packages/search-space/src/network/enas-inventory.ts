@@ -3,9 +3,9 @@ import {
   ENAS_OPERATIONS,
   type EnasCell,
   type EnasOperation,
-} from "@nasvae/search-space";
+} from "../enas-macro-6/cell.ts";
 import type { BatchNormLayerSpec, ConvLayerSpec, LayerSpec } from "./inventory.ts";
-import type { EnasNetworkShape } from "./types.ts";
+import type { EnasNetworkShape } from "./shapes.ts";
 
 /*
  * The layer inventory of the ENAS-6 macro child network (enas-network.ts): every layer that

@@ -1,5 +1,5 @@
-import { EVALUATOR_KINDS } from "@nasvae/evaluators";
 import Type, { type Static } from "typebox";
+import { EVALUATOR_KINDS } from "../evaluator-spec.ts";
 
 export const SearchSpaceInfo = Type.Object(
   {
@@ -38,3 +38,4 @@ export const SearchSpaceList = Type.Object(
   { items: Type.Array(SearchSpaceInfo) },
   { additionalProperties: false },
 );
+export type SearchSpaceList = Static<typeof SearchSpaceList>;

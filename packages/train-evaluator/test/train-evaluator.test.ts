@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { EvaluatorSpecError, validateEvaluatorSpec, validateTrainSpec } from "@nasvae/contracts";
 import { DatasetUnavailableError } from "@nasvae/datasets";
+import type { EpochProgress } from "@nasvae/evaluators";
 import {
   enasNetworkCost,
   networkCost,
@@ -12,14 +14,7 @@ import {
 } from "@nasvae/search-space";
 // The same TensorFlow.js instance the trainer uses, to see its tensor count.
 import { ensureBackend, tf } from "@nasvae/tf-backend";
-import {
-  createEvaluator,
-  type EpochProgress,
-  EvaluatorSpecError,
-  TrainEvaluator,
-  validateEvaluatorSpec,
-  validateTrainSpec,
-} from "../src/index.ts";
+import { createEvaluator, TrainEvaluator } from "../src/index.ts";
 
 const archString =
   "|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|skip_connect~0|none~1|avg_pool_3x3~2|";

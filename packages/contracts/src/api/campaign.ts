@@ -1,7 +1,8 @@
-import { SEARCH_SPACE_IDS } from "@nasvae/search-space";
-import { StrategySpecSchema } from "@nasvae/strategies";
 import Type, { type Static } from "typebox";
-import { EvaluatorBody } from "./evaluator.ts";
+import { CAMPAIGN_STATUSES } from "../campaign-status.ts";
+import { EvaluatorSpecSchema } from "../evaluator-spec.ts";
+import { SEARCH_SPACE_IDS } from "../search-spaces.ts";
+import { StrategySpecSchema } from "../strategy-spec.ts";
 
 /** The largest offset or index a query takes: PostgreSQL's 32-bit integer. */
 export const MAX_INT4 = 2 ** 31 - 1;
@@ -20,7 +21,8 @@ export function createCampaignBodySchema(maxBudget: number) {
       searchSpace: Type.Enum([...SEARCH_SPACE_IDS], {
         description: "see GET /search-spaces for each space and the evaluators that fit it",
       }),
-      evaluator: EvaluatorBody,
+      /** Checked with messages for the kind it names; defaults are filled in by validateEvaluatorSpec. */
+      evaluator: EvaluatorSpecSchema,
       /** Default: {"kind": "graph-vae"} with its default settings. */
       strategy: Type.Optional(StrategySpecSchema),
       budget: Type.Object(
@@ -63,6 +65,7 @@ export const ArchitectureResult = Type.Object(
   },
   { title: "ArchitectureResult" },
 );
+export type ArchitectureResult = Static<typeof ArchitectureResult>;
 
 /** A cell to draw (CellGraph of @nasvae/search-space): edges whose op is `none` are left out. */
 export const CellGraph = Type.Object(
@@ -78,16 +81,7 @@ export const CellGraph = Type.Object(
   },
   { title: "CellGraph" },
 );
-
-/** Every status a campaign can have; `paused` is not an end (see docs/campaign-control.md). */
-export const CAMPAIGN_STATUSES = [
-  "queued",
-  "running",
-  "paused",
-  "completed",
-  "failed",
-  "cancelled",
-] as const;
+export type CellGraph = Static<typeof CellGraph>;
 
 export const CampaignResponse = Type.Object(
   {
@@ -153,6 +147,7 @@ export const EvaluationItem = Type.Intersect([
     recordedAt: Timestamp,
   }),
 ]);
+export type EvaluationItem = Static<typeof EvaluationItem>;
 
 export const EvaluationPage = Type.Object({
   items: Type.Array(EvaluationItem),
@@ -160,6 +155,7 @@ export const EvaluationPage = Type.Object({
   limit: Type.Integer(),
   offset: Type.Integer(),
 });
+export type EvaluationPage = Static<typeof EvaluationPage>;
 
 export const CampaignParams = Type.Object({ id: Type.String() });
 
@@ -172,6 +168,9 @@ export const EvaluationQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type EvaluationQuery = Static<typeof EvaluationQuery>;
+/** How GET /campaigns/:id/evaluations sorts. */
+export type EvaluationSort = EvaluationQuery["sort"];
 
 export const ErrorResponse = Type.Object(
   {
@@ -190,6 +189,7 @@ export const ErrorResponse = Type.Object(
   },
   { title: "Error" },
 );
+export type ErrorResponse = Static<typeof ErrorResponse>;
 
 export const CampaignListQuery = Type.Object(
   {
@@ -206,7 +206,9 @@ export const CampaignPage = Type.Object({
   limit: Type.Integer(),
   offset: Type.Integer(),
 });
+export type CampaignPage = Static<typeof CampaignPage>;
 
 export const ParetoFront = Type.Object({
   items: Type.Array(Type.Intersect([ArchitectureResult, Type.Object({ round: Type.Integer() })])),
 });
+export type ParetoFront = Static<typeof ParetoFront>;

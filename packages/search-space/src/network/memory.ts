@@ -1,17 +1,11 @@
-// Pure arithmetic over the layer inventories (no TensorFlow.js here: the API imports it through
-// @nasvae/training/memory to refuse specs before anything is queued).
-import {
-  createCell,
-  ENAS_LAYER_COUNT,
-  ENAS_OPERATIONS,
-  type EnasCell,
-  NB201_EDGES,
-  type Nb201Cell,
-} from "@nasvae/search-space";
+// Pure arithmetic over the layer inventories (no TensorFlow.js here: the API reaches it through
+// @nasvae/evaluators' trainMemoryProblem to refuse specs before anything is queued).
+import { ENAS_LAYER_COUNT, ENAS_OPERATIONS, type EnasCell } from "../enas-macro-6/cell.ts";
+import { createCell, NB201_EDGES, type Nb201Cell } from "../nas-bench-201/cell.ts";
 import { enasNetworkInventory } from "./enas-inventory.ts";
 import type { LayerSpec } from "./inventory.ts";
 import { networkInventory } from "./inventory.ts";
-import type { EnasNetworkShape, NetworkShape } from "./types.ts";
+import type { EnasNetworkShape, NetworkShape } from "./shapes.ts";
 
 /*
  * How much backend memory training a network takes, at most, over every cell of its space:

@@ -1,4 +1,14 @@
+import { EvaluatorSpecError, type TrainEvaluatorSpec } from "@nasvae/contracts";
 import type { ImageDataset } from "@nasvae/datasets";
+import {
+  type EpochProgress,
+  type EvaluationCheckpoints,
+  type EvaluationContext,
+  type EvaluationResult,
+  type Evaluator,
+  type EvaluatorOptions,
+  evaluatorFingerprint,
+} from "@nasvae/evaluators";
 import {
   ENAS_SEARCH_SPACE_ID,
   type EnasCell,
@@ -14,18 +24,7 @@ import type {
   TrainingOutcome,
   TrainingRecipe,
 } from "@nasvae/training";
-import type {
-  EpochProgress,
-  EvaluationCheckpoints,
-  EvaluationContext,
-  EvaluationResult,
-  Evaluator,
-} from "../evaluator.ts";
-import { evaluatorFingerprint } from "../fingerprint.ts";
-import type { EvaluatorOptions } from "../options.ts";
-import { EvaluatorSpecError } from "../spec-error.ts";
 import { loadDatasetOnce } from "./dataset-cache.ts";
-import type { TrainEvaluatorSpec } from "./train-spec.ts";
 
 /** What a train evaluation measured besides accuracies, flops and params. */
 export interface TrainMetrics {

@@ -1,5 +1,6 @@
-import { NB201_EDGES, type Nb201Cell, type Nb201Operation } from "@nasvae/search-space";
-import type { NetworkShape } from "./types.ts";
+import { NB201_EDGES, type Nb201Cell } from "../nas-bench-201/cell.ts";
+import type { Nb201Operation } from "../nas-bench-201/operations.ts";
+import type { NetworkShape } from "./shapes.ts";
 
 /*
  * The layer inventory: every layer of the NAS-Bench-201 macro network that owns parameters,
