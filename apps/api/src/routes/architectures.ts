@@ -1,8 +1,7 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { ArchitectureParams, ArchitectureResponse, ErrorResponse } from "@nasvae/contracts";
 import { findArchitectureDetail, type LearningCurvePoint } from "@nasvae/db";
 import { cellGraph } from "@nasvae/search-space";
-import type { FastifyPluginAsync } from "fastify";
-import type { Static } from "typebox";
 import { isUuid } from "../ids.ts";
 
 function curvePoint(point: LearningCurvePoint) {
@@ -19,8 +18,8 @@ function curvePoint(point: LearningCurvePoint) {
   };
 }
 
-export const architectureRoutes: FastifyPluginAsync = async (app) => {
-  app.get<{ Params: Static<typeof ArchitectureParams> }>(
+export const architectureRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
     "/architectures/:id",
     {
       schema: {

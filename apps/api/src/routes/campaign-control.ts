@@ -1,3 +1,4 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { CampaignParams, CampaignResponse, ErrorResponse } from "@nasvae/contracts";
 import {
   type Campaign,
@@ -17,8 +18,7 @@ import {
   resumeCampaignJob,
   startCampaignJob,
 } from "@nasvae/jobs";
-import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync } from "fastify";
-import type { Static } from "typebox";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { campaignView } from "../campaign-view.ts";
 import { isUuid } from "../ids.ts";
 
@@ -69,7 +69,7 @@ const routeSchema = (operationId: string, summary: string, description: string) 
  * POST /campaigns/:id/pause, /resume and /cancel. Postgres is changed first, in one transaction
  * per request (the source of truth); the queue follows. See docs/campaign-control.md.
  */
-export const campaignControlRoutes: FastifyPluginAsync<CampaignControlOptions> = async (
+export const campaignControlRoutes: FastifyPluginAsyncTypebox<CampaignControlOptions> = async (
   app,
   options,
 ) => {
@@ -79,7 +79,7 @@ export const campaignControlRoutes: FastifyPluginAsync<CampaignControlOptions> =
       `the job queue (Redis at ${redisAddress(options.redisUrl)}) is unreachable; the campaign is still paused, retry later`,
     );
 
-  app.post<{ Params: Static<typeof CampaignParams> }>(
+  app.post(
     "/campaigns/:id/pause",
     {
       schema: routeSchema(
@@ -97,7 +97,7 @@ export const campaignControlRoutes: FastifyPluginAsync<CampaignControlOptions> =
     },
   );
 
-  app.post<{ Params: Static<typeof CampaignParams> }>(
+  app.post(
     "/campaigns/:id/resume",
     {
       schema: routeSchema(
@@ -125,7 +125,7 @@ export const campaignControlRoutes: FastifyPluginAsync<CampaignControlOptions> =
     },
   );
 
-  app.post<{ Params: Static<typeof CampaignParams> }>(
+  app.post(
     "/campaigns/:id/cancel",
     {
       schema: routeSchema(

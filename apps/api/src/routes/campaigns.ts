@@ -1,9 +1,9 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import {
   CampaignListQuery,
   CampaignPage,
   CampaignParams,
   CampaignResponse,
-  type CreateCampaignBody,
   createCampaignBodySchema,
   DEFAULT_ROUND_SIZE,
   DEFAULT_STRATEGY,
@@ -26,8 +26,6 @@ import {
 } from "@nasvae/db";
 import { evaluatorFingerprint } from "@nasvae/evaluators";
 import { redisAddress, startCampaignJob } from "@nasvae/jobs";
-import type { FastifyPluginAsync } from "fastify";
-import type { Static } from "typebox";
 import { CampaignSettingError, checkCampaignSettings } from "../campaign-domain.ts";
 import {
   architectureResult,
@@ -87,8 +85,11 @@ function notFound(id: string): HttpError {
   return new HttpError(404, `campaign ${id} not found`);
 }
 
-export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (app, options) => {
-  app.post<{ Body: CreateCampaignBody }>(
+export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = async (
+  app,
+  options,
+) => {
+  app.post(
     "/campaigns",
     {
       schema: {
@@ -172,7 +173,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     },
   );
 
-  app.get<{ Querystring: Static<typeof CampaignListQuery> }>(
+  app.get(
     "/campaigns",
     {
       schema: {
@@ -191,7 +192,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     },
   );
 
-  app.get<{ Params: Static<typeof CampaignParams> }>(
+  app.get(
     "/campaigns/:id/pareto-front",
     {
       schema: {
@@ -214,7 +215,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     },
   );
 
-  app.get<{ Params: Static<typeof CampaignParams> }>(
+  app.get(
     "/campaigns/:id",
     {
       schema: {
@@ -233,7 +234,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRoutesOptions> = async (
     },
   );
 
-  app.get<{ Params: Static<typeof CampaignParams>; Querystring: Static<typeof EvaluationQuery> }>(
+  app.get(
     "/campaigns/:id/evaluations",
     {
       schema: {

@@ -1,5 +1,5 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { listDatasets } from "@nasvae/datasets";
-import type { FastifyPluginAsync } from "fastify";
 import Type from "typebox";
 
 const DatasetInfoSchema = Type.Object(
@@ -46,7 +46,10 @@ export interface DatasetRoutesOptions {
  * file sizes only, so a dataset mounted after the API started shows up without a restart. It
  * assumes the workers mount the same files as the API (docker-compose.yml and infra/k8s do).
  */
-export const datasetRoutes: FastifyPluginAsync<DatasetRoutesOptions> = async (app, options) => {
+export const datasetRoutes: FastifyPluginAsyncTypebox<DatasetRoutesOptions> = async (
+  app,
+  options,
+) => {
   app.get(
     "/datasets",
     {
@@ -58,6 +61,16 @@ export const datasetRoutes: FastifyPluginAsync<DatasetRoutesOptions> = async (ap
         response: { 200: DatasetList },
       },
     },
-    async () => ({ items: await listDatasets({ dataDir: options.dataDir }) }),
+    async () => {
+      const datasets = await listDatasets({ dataDir: options.dataDir });
+      // The reply schema's arrays are mutable; the catalogue's are not.
+      return {
+        items: datasets.map((dataset) => ({
+          ...dataset,
+          inputShape: [...dataset.inputShape],
+          missingFiles: [...dataset.missingFiles],
+        })),
+      };
+    },
   );
 };

@@ -1,6 +1,7 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { pingDatabase } from "@nasvae/db";
 import { withTimeout } from "@nasvae/metrics";
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import Type, { type Static } from "typebox";
 
 /**
@@ -42,7 +43,7 @@ async function checkDependencies(app: FastifyInstance): Promise<Static<typeof Re
  * not restart the API for a database outage) and GET /readyz (Postgres and Redis answer: send
  * traffic). GET /healthz is /readyz under its older name, kept for existing scripts.
  */
-export const healthRoutes: FastifyPluginAsync = async (app) => {
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/livez",
     {

@@ -1,3 +1,4 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import {
   CampaignParams,
   ErrorResponse,
@@ -6,7 +7,6 @@ import {
   RoundQuery,
 } from "@nasvae/contracts";
 import { findCampaign, listRoundsWithResults, type RoundWithResults } from "@nasvae/db";
-import type { FastifyPluginAsync } from "fastify";
 import type { Static } from "typebox";
 import { isUuid } from "../ids.ts";
 import { publicError } from "../public-error.ts";
@@ -16,8 +16,8 @@ function notFound(id: string): Error {
 }
 
 /** GET /campaigns/:id/rounds: the rounds of a campaign with their trials, for the campaign page. */
-export const roundRoutes: FastifyPluginAsync = async (app) => {
-  app.get<{ Params: Static<typeof CampaignParams>; Querystring: Static<typeof RoundQuery> }>(
+export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
     "/campaigns/:id/rounds",
     {
       schema: {

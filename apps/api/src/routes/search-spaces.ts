@@ -1,3 +1,4 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { type SearchSpaceInfo, SearchSpaceList } from "@nasvae/contracts";
 import {
   createRandom,
@@ -5,7 +6,6 @@ import {
   SEARCH_SPACE_IDS,
   type SearchSpace,
 } from "@nasvae/search-space";
-import type { FastifyPluginAsync } from "fastify";
 import { evaluatorsOf, spaceClasses } from "../campaign-domain.ts";
 
 /** The example cell of each space: a fixed sample, so the answer never changes between calls. */
@@ -25,7 +25,7 @@ async function describeSpace(id: string): Promise<SearchSpaceInfo> {
 }
 
 /** GET /search-spaces: what a campaign's `searchSpace` may name, and which evaluators fit each. */
-export const searchSpaceRoutes: FastifyPluginAsync = async (app) => {
+export const searchSpaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/search-spaces",
     {
