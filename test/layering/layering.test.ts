@@ -29,17 +29,6 @@ const root = new URL("../../", import.meta.url).pathname;
 const API_ENTRIES = ["apps/api/src/server.ts", "apps/api/src/build.ts", "apps/api/src/app.ts"];
 const CLI_ENTRIES = ["bin/nasvae.mjs", "apps/cli/src/main.ts", "apps/cli/src/index.ts"];
 
-/**
- * Files of apps and packages that still call Prisma's model delegates themselves, each with the
- * reason; the list may only shrink (the test fails when a listed file no longer needs it).
- */
-const DIRECT_PRISMA_CALLS_LEFT = new Map([
-  [
-    "apps/api/src/metrics/system-state.ts",
-    "campaign.groupBy for the campaigns-by-status gauge: moves to packages/db",
-  ],
-]);
-
 describe("layering (ARCHITECTURE.md)", () => {
   const graph = repositoryGraph(root);
 
@@ -85,15 +74,7 @@ describe("layering (ARCHITECTURE.md)", () => {
     const delegates = prismaDelegates(schema);
     assert.ok(delegates.includes("campaign") && delegates.includes("trial"), delegates.join());
     const violations = prismaDelegateCalls(graph, delegates);
-    const fileOf = (message: string) => message.slice(0, message.indexOf(":"));
-    const unexpected = violations.filter((v) => !DIRECT_PRISMA_CALLS_LEFT.has(fileOf(v.message)));
-    assert.equal(unexpected.length, 0, report(unexpected));
-    for (const file of DIRECT_PRISMA_CALLS_LEFT.keys()) {
-      assert.ok(
-        violations.some((v) => fileOf(v.message) === file),
-        `${file} no longer queries Prisma itself: remove it from DIRECT_PRISMA_CALLS_LEFT`,
-      );
-    }
+    assert.equal(violations.length, 0, report(violations));
   });
 
   test("c. bench/ and scripts/ reach no app's source, only packages", () => {

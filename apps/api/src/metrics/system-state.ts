@@ -1,4 +1,4 @@
-import { CampaignStatus, type Database } from "@nasvae/db";
+import { type CampaignStatus, countCampaignsByStatus, type Database } from "@nasvae/db";
 import type { JobQueues } from "@nasvae/jobs";
 import { Gauge, type Registry, withTimeout } from "@nasvae/metrics";
 
@@ -132,15 +132,7 @@ export class SystemState {
   }
 
   /** One grouped query; every status is reported, 0 when no campaign has it. */
-  private async readCampaigns(): Promise<Record<CampaignStatus, number>> {
-    const groups = await this.sources.db.campaign.groupBy({
-      by: ["status"],
-      _count: { _all: true },
-    });
-    const counts = Object.fromEntries(
-      Object.values(CampaignStatus).map((status) => [status, 0]),
-    ) as Record<CampaignStatus, number>;
-    for (const group of groups) counts[group.status] = group._count._all;
-    return counts;
+  private readCampaigns(): Promise<Record<CampaignStatus, number>> {
+    return countCampaignsByStatus(this.sources.db);
   }
 }

@@ -1,5 +1,5 @@
 import type { Database } from "../client.ts";
-import type { Campaign, CampaignStatus, Prisma } from "../generated/client.ts";
+import { type Campaign, CampaignStatus, type Prisma } from "../generated/client.ts";
 
 export interface NewCampaign {
   name: string;
@@ -179,4 +179,19 @@ export async function listCampaigns(
     db.campaign.count({ where }),
   ]);
   return { items, total };
+}
+
+/**
+ * How many campaigns have each status, in one grouped query; every status is there, 0 when no
+ * campaign has it (the API's nasvae_campaigns gauge).
+ */
+export async function countCampaignsByStatus(
+  db: Database,
+): Promise<Record<CampaignStatus, number>> {
+  const groups = await db.campaign.groupBy({ by: ["status"], _count: { _all: true } });
+  const counts = Object.fromEntries(
+    Object.values(CampaignStatus).map((status) => [status, 0]),
+  ) as Record<CampaignStatus, number>;
+  for (const group of groups) counts[group.status] = group._count._all;
+  return counts;
 }
