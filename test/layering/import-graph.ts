@@ -313,6 +313,32 @@ export function mlReachedFrom(graph: ImportGraph, entries: readonly string[]): V
   return violations;
 }
 
+/** The one npm package packages/contracts may import (its subpaths too): the schema library. */
+export const CONTRACTS_RUNTIME = "npm:typebox";
+
+/**
+ * Rule e: packages/contracts stands alone: its src/ imports its own files, Node's built-ins and
+ * typebox, no other workspace package and no other npm package, so that anything may depend on it
+ * without pulling in TensorFlow.js, Prisma or Fastify.
+ */
+export function contractsDependencies(graph: ImportGraph): Violation[] {
+  const dir = "packages/contracts/src/";
+  const violations: Violation[] = [];
+  for (const [file, edges] of graph.edges) {
+    if (!file.startsWith(dir)) continue;
+    for (const edge of edges) {
+      const to = edge.to;
+      if (to.startsWith(dir) || to.startsWith("node:") || to === CONTRACTS_RUNTIME) continue;
+      const what = to.startsWith("npm:") ? to : ownerOf(to, graph.packages);
+      violations.push({
+        rule: "contracts depend on nothing but typebox",
+        message: `${file}:${edge.line} imports ${what} (${edge.specifier}): packages/contracts may import only typebox`,
+      });
+    }
+  }
+  return violations;
+}
+
 /** Where production code lives: the files the Prisma rule applies to (tests may inspect rows). */
 export function isProductionCode(file: string): boolean {
   return (

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
   appInternalsFromTools,
+  contractsDependencies,
   declaredPackageGraph,
   fileCycles,
   ML_PACKAGES,
@@ -89,6 +90,12 @@ describe("layering (ARCHITECTURE.md)", () => {
 
   test("d. no file imports itself through a chain of value imports", () => {
     const violations = fileCycles(graph);
+    assert.equal(violations.length, 0, report(violations));
+  });
+
+  test("e. packages/contracts imports no workspace package and no npm package but typebox", () => {
+    assert.ok(graph.packages.some((pkg) => pkg.name === "@nasvae/contracts"));
+    const violations = contractsDependencies(graph);
     assert.equal(violations.length, 0, report(violations));
   });
 

@@ -5,6 +5,7 @@ import { describe, test } from "node:test";
 import {
   appInternalsFromTools,
   buildImportGraph,
+  contractsDependencies,
   fileCycles,
   importsOf,
   mlReachedFrom,
@@ -35,6 +36,7 @@ const PACKAGES = [
   pkg("db", "packages/db"),
   pkg("strategies", "packages/strategies", ["graph-vae"]),
   pkg("graph-vae", "packages/graph-vae"),
+  pkg("contracts", "packages/contracts"),
 ];
 
 /** A small repository that keeps every rule, to which each test adds one offence. */
@@ -48,6 +50,8 @@ const CLEAN: Record<string, string> = {
   "packages/db/src/generated/client.ts": `export { PrismaClient } from "@prisma/client";`,
   "packages/strategies/src/index.ts": `export async function load() { return import("@nasvae/graph-vae"); }`,
   "packages/graph-vae/src/index.ts": `import * as tf from "@tensorflow/tfjs";\nexport const t = tf;`,
+  "packages/contracts/src/index.ts": `import Type from "typebox";\nimport Value from "typebox/value";\nimport { Spec } from "./spec.ts";\nexport const S = Value.Check(Type.Object({}), Spec);`,
+  "packages/contracts/src/spec.ts": `export const Spec = {};`,
   "bench/search.ts": `import { load } from "@nasvae/strategies";\nawait load();`,
   "scripts/demo.ts": `import { createDatabase } from "@nasvae/db";\ncreateDatabase();`,
   "test/support/helper.ts": `import { roundSeed } from "../../apps/coordinator/src/round-seed.ts";\nexport const seed = roundSeed;`,
@@ -72,6 +76,7 @@ describe("layering rules on fixtures", () => {
       ...packageCycles(graph),
       ...fileCycles(graph),
       ...undeclaredWorkspaceImports(graph),
+      ...contractsDependencies(graph),
     ];
     assert.equal(all.length, 0, report(all));
   });
@@ -174,6 +179,8 @@ describe("layering rules on fixtures", () => {
 
   test("c. bench/ reaching an app's source, even through test/, fails with the chain", () => {
     const graph = graphWith({
+      "packages/contracts/src/index.ts": `import Type from "typebox";\nimport Value from "typebox/value";\nimport { Spec } from "./spec.ts";\nexport const S = Value.Check(Type.Object({}), Spec);`,
+      "packages/contracts/src/spec.ts": `export const Spec = {};`,
       "bench/search.ts": `import { seed } from "../test/support/helper.ts";\nimport { roundSeed } from "../apps/coordinator/src/round-seed.ts";\nexport const s = [seed, roundSeed];`,
     });
     assert.deepEqual(
@@ -215,6 +222,16 @@ describe("layering rules on fixtures", () => {
       violations[0]?.message ?? "",
       /apps\/coordinator\/src\/round-seed.ts:1\n {4}→ apps\/coordinator\/src\/other.ts:1\n {4}→ apps\/coordinator\/src\/round-seed.ts$/,
     );
+  });
+
+  test("e. packages/contracts importing a workspace package or another npm package fails", () => {
+    const graph = graphWith({
+      "packages/contracts/src/spec.ts": `import { roundSeed } from "@nasvae/db";\nimport { z } from "zod";\nexport const Spec = { roundSeed, z };`,
+    });
+    const violations = contractsDependencies(graph);
+    assert.equal(violations.length, 2, report(violations));
+    assert.match(violations[0]?.message ?? "", /spec\.ts:1 imports @nasvae\/db/);
+    assert.match(violations[1]?.message ?? "", /spec\.ts:2 imports npm:zod/);
   });
 
   test("a workspace import missing from package.json fails", () => {
