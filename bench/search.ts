@@ -68,6 +68,8 @@ const BENCH_STRATEGIES: Readonly<Record<string, BenchStrategySpec>> = {
   "graph-vae:cost-feature": { kind: "graph-vae", costFeature: true, rankingWeight: 1 },
   "graph-vae:ranking": { kind: "graph-vae", rankingWeight: 1 },
   "graph-vae:decoded-only": { kind: "graph-vae", neighbourCentres: 0 },
+  "graph-vae:gp-ei": { kind: "graph-vae", acquisition: "gp-ei" },
+  "graph-vae:residual-gp-ei": { kind: "graph-vae", acquisition: "residual-gp-ei" },
 };
 const DEFAULT_STRATEGIES = Object.keys(BENCH_STRATEGIES).join(",");
 const SPACES = ["nas-bench-201", "enas-macro-6"] as const;

@@ -206,6 +206,11 @@ describe("campaign routes", () => {
       /body\.strategy\.populationSize: must be >= 2/,
     ],
     [
+      "graph-vae: an expected-improvement acquisition with a FLOPs trade-off",
+      { ...validBody, strategy: { kind: "graph-vae", acquisition: "gp-ei", lambda: 0.5 } },
+      /strategy\.acquisition "gp-ei" chooses by accuracy alone: it needs lambda 0, got 0\.5/,
+    ],
+    [
       "unknown strategy setting",
       { ...validBody, strategy: { kind: "graph-vae", depth: 3 } },
       /body\.strategy\.depth: unknown field/,

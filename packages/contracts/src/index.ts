@@ -85,4 +85,5 @@ export {
   type StrategyKind,
   type StrategySpec,
   StrategySpecSchema,
+  strategySpecProblem,
 } from "./strategy-spec.ts";

@@ -139,6 +139,27 @@ describe("graph-vae strategy's pool", () => {
     assert.equal(without.info?.poolFromNeighbours, 0);
   });
 
+  test("the GP acquisitions choose distinct unseen cells of the pool and say so", async () => {
+    const history = await completedHistory(space, 12, 31);
+    const seen = new Set(history.map((o) => o.canonicalHash));
+    for (const acquisition of ["gp-ei", "residual-gp-ei"] as const) {
+      const proposal = await createStrategy(
+        { kind: "graph-vae", ...small, poolFactor: 4, acquisition },
+        space,
+      ).propose({ count: 8, history, rng: createRandom(32), roundIndex: 1 });
+      const info = proposal.info ?? {};
+      assert.equal(info.acquisition, acquisition);
+      assert.equal(info.random, 0, JSON.stringify(info));
+      assert.equal(proposal.candidates.length, 8);
+      assert.equal(new Set(proposal.candidates.map((c) => c.canonicalHash)).size, 8);
+      for (const c of proposal.candidates) {
+        assertValidCell(space, c.archString, c.canonicalHash);
+        assert.ok(!seen.has(c.canonicalHash), `${acquisition} proposed a seen cell`);
+        assert.ok(Number.isFinite(c.prediction?.accuracy), JSON.stringify(c));
+      }
+    }
+  });
+
   test("the Pareto objective proposes valid unseen cells and says so in the round info", async () => {
     const table = await loadNasBench201Table();
     const { candidates } = await new RandomStrategy(space).propose({

@@ -13,6 +13,7 @@ import {
   type EvaluatorSpec,
   EvaluatorSpecError,
   ParetoFront,
+  strategySpecProblem,
   validateEvaluatorSpec,
 } from "@nasvae/contracts";
 import {
@@ -111,6 +112,8 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
     async (request, reply) => {
       const body = request.body;
       const evaluator = validEvaluator(body.evaluator);
+      const strategyProblem = strategySpecProblem(body.strategy ?? DEFAULT_STRATEGY);
+      if (strategyProblem !== null) throw new HttpError(400, strategyProblem);
       await validSettings(
         body.searchSpace,
         evaluator,
