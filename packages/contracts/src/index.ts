@@ -33,6 +33,8 @@ export {
   MAX_INT4,
   ParetoFront,
 } from "./api/campaign.ts";
+export { DatasetInfoSchema, DatasetList } from "./api/datasets.ts";
+export { Liveness, Readiness } from "./api/health.ts";
 export { RoundItem, RoundList, RoundQuery, RoundTrial } from "./api/rounds.ts";
 export { SearchSpaceInfo, SearchSpaceList } from "./api/search-space.ts";
 export { CAMPAIGN_STATUSES, type CampaignStatusName } from "./campaign-status.ts";

@@ -1,27 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Liveness, Readiness } from "@nasvae/contracts";
 import { pingDatabase } from "@nasvae/db";
 import { withTimeout } from "@nasvae/metrics";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import Type, { type Static } from "typebox";
+import type { Static } from "typebox";
 
 /**
  * Longest wait for each dependency's answer. Under Kubernetes' default probe timeout (1 s), so
  * that a hung Postgres or Redis makes readiness answer 503 rather than time out.
  */
 const CHECK_TIMEOUT_MS = 900;
-
-const DependencyState = Type.Enum(["up", "down"]);
-
-const Readiness = Type.Object(
-  {
-    status: Type.Enum(["ok", "degraded"]),
-    postgres: DependencyState,
-    redis: DependencyState,
-  },
-  { title: "Readiness" },
-);
-
-const Liveness = Type.Object({ status: Type.Literal("ok") });
 
 /** Whether Postgres and Redis each answer a trivial request in time. */
 async function checkDependencies(app: FastifyInstance): Promise<Static<typeof Readiness>> {
