@@ -68,6 +68,7 @@ const BENCH_STRATEGIES: Readonly<Record<string, BenchStrategySpec>> = {
   "graph-vae:cost-feature": { kind: "graph-vae", costFeature: true, rankingWeight: 1 },
   "graph-vae:ranking": { kind: "graph-vae", rankingWeight: 1 },
   "graph-vae:decoded-only": { kind: "graph-vae", neighbourCentres: 0 },
+  "graph-vae:neighbours-3": { kind: "graph-vae", neighbourCentres: 3 },
   "graph-vae:gp-ei": { kind: "graph-vae", acquisition: "gp-ei" },
   "graph-vae:residual-gp-ei": { kind: "graph-vae", acquisition: "residual-gp-ei" },
 };
