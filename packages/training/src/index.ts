@@ -1,16 +1,4 @@
 // The backend's one setting a deployment chooses (a worker's NASVAE_WASM_THREADS).
-
-export {
-  type BatchNormLayerSpec,
-  type ConvLayerSpec,
-  type DenseLayerSpec,
-  type DepthwiseConvLayerSpec,
-  ENAS_REDUCTION_LAYERS,
-  enasLayerNames,
-  enasNetworkInventory,
-  type LayerSpec,
-  networkInventory,
-} from "@nasvae/search-space";
 export { setWasmThreads } from "@nasvae/tf-backend";
 export { Adam, type AdamOptions } from "./adam.ts";
 export {
